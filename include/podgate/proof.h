@@ -1,0 +1,105 @@
+// Proofs: layer 3 of a verdict and the signing profile (DESIGN.md sections 1 and 2).
+//
+//   signing-input = DOMAIN || 0x00 || deterministic-CBOR(artifact without its proof fields)
+//
+// The proof fields are the top-level "proof/participant-signature" and
+// "proof/node-attestation"; everything else, nested binds with their own signatures included,
+// is signed. Deterministic CBOR is RFC 8949 section 4.2.1 core deterministic encoding, with
+// integer literals that fit int64/uint64 as integers and every other number as the shortest
+// float (16/32/64 bits) that holds it exactly.
+//
+// A Verifier checks an artifact's proofs: participant/key/public must be the key inside
+// participant/id (key-mismatch); the bind's participant signature must verify (bad-signature);
+// a present node attestation must verify under the key inside serving-node/id (via/node-id
+// for a bind). It remembers verified (signing input, key, signature) triples by SHA-256 digest
+// in a bounded cache, because the same bind travels inside an attachment and again inside its
+// detachment; the cache only ever records successes, so it can save work but never turn a bad
+// signature good.
+//
+// Thread safety: a Verifier is used by one thread at a time; a ProofCache may be shared by
+// many. The free functions are pure and thread-safe.
+
+#ifndef PODGATE_PROOF_H_
+#define PODGATE_PROOF_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "podgate/artifact.h"
+#include "podgate/keys.h"
+#include "podgate/status.h"
+
+namespace podgate {
+
+enum class Domain : std::uint8_t {
+  kParticipantBind,     // "participant-bind.v1"
+  kDetachment,          // "client-instance-detachment.v1"
+  kRecovery,            // "client-instance-recovery.v1"
+  kAttachmentRequest,   // "client-instance-attachment.v1.request"
+  kDetachmentRequest,   // "client-instance-detachment.v1.request"
+  kRecoveryRequest,     // "client-instance-recovery.v1.request"
+};
+
+std::string_view DomainName(Domain domain);
+
+// The domain a node attestation of `kind` signs under (bind, detachment, recovery); nullopt
+// for an attachment, which carries no node attestation.
+std::optional<Domain> AttestationDomain(Kind kind);
+// The ".request" domain of a participant's proof of possession for posting `kind`.
+std::optional<Domain> RequestDomain(Kind kind);
+
+// The signing input of a JSON artifact under `domain`. Fails with malformed-json when `json`
+// is not strict JSON with an object at the top.
+Result<std::string> SigningInput(Domain domain, std::string_view json);
+
+// Verified (signing input, key, signature) triples, remembered by SHA-256 digest with bounded
+// memory. Records only successes. Thread-safe: one cache may serve many Verifiers.
+class ProofCache {
+ public:
+  explicit ProofCache(std::size_t max_entries = 1 << 16);
+  ~ProofCache();
+  ProofCache(const ProofCache&) = delete;
+  ProofCache& operator=(const ProofCache&) = delete;
+
+  std::size_t hits() const;
+  std::size_t misses() const;
+
+ private:
+  friend class Verifier;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class Verifier {
+ public:
+  // `cache` may be null (no caching) and may be shared with other Verifiers.
+  explicit Verifier(std::shared_ptr<ProofCache> cache = std::make_shared<ProofCache>(),
+                    ValidatorOptions options = {});
+  ~Verifier();
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  // Layers 1 to 3 over one artifact: the Report of Validator::Validate, then the proofs,
+  // reporting key-mismatch or bad-signature with the JSON Pointer of the failing proof.
+  // Not thread-safe: one Verifier per thread.
+  Report Verify(std::string_view json, std::optional<Kind> kind = std::nullopt);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Adds (or replaces) the top-level "proof/node-attestation" of a bind, detachment or recovery,
+// signed by `node_key` under the kind's attestation domain. Every other byte of `json` is kept
+// as it was. Fails with schema-invalid for an attachment (it has no attestation member).
+Result<std::string> Attest(Kind kind, std::string_view json, const SecretKey& node_key);
+
+// Adds (or replaces) a bind's "proof/participant-signature", signed by `participant_key`.
+Result<std::string> SignBind(std::string_view json, const SecretKey& participant_key);
+
+}  // namespace podgate
+
+#endif  // PODGATE_PROOF_H_

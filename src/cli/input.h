@@ -1,0 +1,55 @@
+// Inputs of the checking commands (validate, verify, admit): files, "-" for standard input,
+// or NDJSON streams with one artifact per line. Documents are handed out one at a time,
+// followed by json::kPadding readable bytes, so the parser can read them in place. NDJSON is
+// read in fixed-size chunks: memory stays flat whatever the size of the stream.
+//
+// Thread safety: an InputReader is used by one thread.
+
+#ifndef PODGATE_CLI_INPUT_H_
+#define PODGATE_CLI_INPUT_H_
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "podgate/artifact.h"
+#include "podgate/status.h"
+
+namespace podgate::cli {
+
+struct InputDocument {
+  // "path", "-", or "path:LINE" for NDJSON.
+  std::string_view name;
+  // The document bytes, followed by json::kPadding readable bytes. Empty when oversized.
+  std::string_view bytes;
+  // The kind named by the file name suffix, if any (not for NDJSON lines).
+  std::optional<Kind> kind_from_name;
+  // Set when the document is larger than the limit: its full size, and `bytes` is empty.
+  std::optional<std::size_t> oversized;
+};
+
+using DocumentSink = std::function<void(const InputDocument&)>;
+
+class InputReader {
+ public:
+  explicit InputReader(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // Reads each input in order and calls `sink` for each document. An input that cannot be
+  // read is reported in the returned Status (io-error); the others are still read.
+  Status ReadAll(const std::vector<std::string>& inputs, bool ndjson, const DocumentSink& sink);
+
+ private:
+  Status ReadWhole(const std::string& input, const DocumentSink& sink);
+  Status ReadLines(const std::string& input, const DocumentSink& sink);
+
+  std::size_t max_bytes_;
+  std::string buffer_;
+  std::string name_;
+};
+
+}  // namespace podgate::cli
+
+#endif  // PODGATE_CLI_INPUT_H_

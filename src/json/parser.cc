@@ -1,0 +1,182 @@
+#include "json/parser.h"
+
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "json/strict_scanner.h"
+
+namespace podgate::json {
+namespace {
+
+std::optional<SyntaxError> TooLarge(std::size_t size, const Limits& limits) {
+  if (size <= limits.max_bytes) return std::nullopt;
+  return SyntaxError{limits.max_bytes,
+                     fmt::format("the document is {} bytes, over the limit of {} bytes", size,
+                                 limits.max_bytes)};
+}
+
+bool FindDuplicateIn(Element element, std::string* pointer) {
+  if (element.is_object()) {
+    Object object = element.get_object().value_unsafe();
+    // Small objects (every closed artifact shape) compare pairwise; large ones hash.
+    constexpr std::size_t kPairwiseLimit = 16;
+    std::string_view small[kPairwiseLimit];
+    std::size_t count = 0;
+    std::unordered_set<std::string_view> large;
+    for (auto field : object) {
+      std::string_view key = field.key;
+      if (count < kPairwiseLimit) {
+        for (std::size_t i = 0; i < count; ++i) {
+          if (small[i] == key) return true;
+        }
+        small[count++] = key;
+      } else {
+        if (large.empty()) large.insert(small, small + kPairwiseLimit);
+        if (!large.insert(key).second) return true;
+      }
+    }
+    for (auto field : object) {
+      std::size_t mark = pointer->size();
+      AppendPointer(pointer, field.key);
+      if (FindDuplicateIn(field.value, pointer)) return true;
+      pointer->resize(mark);
+    }
+  } else if (element.is_array()) {
+    std::size_t index = 0;
+    Array array = element.get_array().value_unsafe();
+    for (Element item : array) {
+      std::size_t mark = pointer->size();
+      AppendPointer(pointer, index++);
+      if (FindDuplicateIn(item, pointer)) return true;
+      pointer->resize(mark);
+    }
+  }
+  return false;
+}
+
+std::size_t FirstNonSpace(std::string_view input) {
+  std::size_t i = 0;
+  while (i < input.size() &&
+         (input[i] == ' ' || input[i] == '\t' || input[i] == '\n' || input[i] == '\r')) {
+    ++i;
+  }
+  return i;
+}
+
+}  // namespace
+
+Status MalformedJson(const SyntaxError& error) {
+  return Status(Code::kMalformedJson, fmt::format("at byte {}: {}", error.offset, error.message));
+}
+
+Parser::Parser(Limits limits) : limits_(limits), parser_(limits.max_bytes) {
+  // Allocating up front keeps Parse() free of allocation; a failure here (out of memory)
+  // resurfaces as an error from the first Parse().
+  init_error_ = parser_.allocate(limits_.max_bytes, limits_.max_depth);
+}
+
+Status Parser::Fail(SyntaxError error, SyntaxError* out) {
+  Status status = MalformedJson(error);
+  if (out != nullptr) *out = std::move(error);
+  return status;
+}
+
+Status Parser::Parse(std::string_view input, Element* root, bool check_duplicates,
+                     SyntaxError* error) {
+  if (auto too_large = TooLarge(input.size(), limits_)) return Fail(*too_large, error);
+  if (init_error_ != simdjson::SUCCESS) {
+    return Status(Code::kInternal, "the JSON parser could not allocate its buffers");
+  }
+  auto parsed = parser_.parse(input.data(), input.size(), /*realloc_if_needed=*/false);
+  if (parsed.error() == simdjson::SUCCESS) {
+    *root = parsed.value_unsafe();
+    if (!root->is_object()) {
+      // The scanner names the top-level value's type in the same words as for any input.
+      ScanResult scan = ScanStrict(input, limits_.max_depth);
+      return Fail({scan.ok ? FirstNonSpace(input) : scan.offset,
+                   scan.ok ? "the top-level value is not an object" : scan.message},
+                  error);
+    }
+    if (check_duplicates && FindDuplicateName(*root)) {
+      if (auto diagnosis = Diagnose(input)) return Fail(*diagnosis, error);
+      return Fail({0, "duplicate member name"}, error);
+    }
+    return Status::Ok();
+  }
+  if (parsed.error() == simdjson::MEMALLOC) {
+    return Status(Code::kInternal, "out of memory while parsing JSON");
+  }
+
+  ScanResult scan = ScanStrict(input, limits_.max_depth);
+  if (!scan.ok) return Fail({scan.offset, std::move(scan.message)}, error);
+  if (scan.big_integer_ends.empty()) {
+    // The scanner accepts what simdjson refused: fail closed, and say whose word it is.
+    return Fail({0, fmt::format("rejected by the JSON parser: {}",
+                                simdjson::error_message(parsed.error()))},
+                error);
+  }
+  // Integer literals beyond 64 bits denote floats (DESIGN.md section 2); simdjson refuses
+  // them as integers but reads them exactly as floats once they carry a fraction.
+  rewrite_.clear();
+  rewrite_.reserve(input.size() + 2 * scan.big_integer_ends.size() + kPadding);
+  std::size_t from = 0;
+  for (std::size_t end : scan.big_integer_ends) {
+    rewrite_.append(input.substr(from, end - from));
+    rewrite_ += ".0";
+    from = end;
+  }
+  rewrite_.append(input.substr(from));
+  std::size_t length = rewrite_.size();
+  rewrite_.append(kPadding, '\0');
+  auto reparsed = parser_.parse(rewrite_.data(), length, false);
+  if (reparsed.error() != simdjson::SUCCESS) {
+    return Fail({0, fmt::format("rejected by the JSON parser: {}",
+                                simdjson::error_message(reparsed.error()))},
+                error);
+  }
+  *root = reparsed.value_unsafe();
+  return Status::Ok();  // the scanner found no duplicate names
+}
+
+Status Parser::ParseCopy(std::string_view input, Element* root, SyntaxError* error) {
+  if (auto too_large = TooLarge(input.size(), limits_)) return Fail(*too_large, error);
+  copy_.assign(input);
+  copy_.append(kPadding, '\0');
+  return Parse(std::string_view(copy_.data(), input.size()), root, true, error);
+}
+
+std::optional<SyntaxError> Parser::Diagnose(std::string_view input) const {
+  if (auto too_large = TooLarge(input.size(), limits_)) return too_large;
+  ScanResult scan = ScanStrict(input, limits_.max_depth);
+  if (scan.ok) return std::nullopt;
+  return SyntaxError{scan.offset, std::move(scan.message)};
+}
+
+std::optional<std::string> FindDuplicateName(Element element) {
+  std::string pointer;
+  if (FindDuplicateIn(element, &pointer)) return pointer;
+  return std::nullopt;
+}
+
+void AppendPointer(std::string* pointer, std::string_view name) {
+  pointer->push_back('/');
+  for (char c : name) {
+    if (c == '~') {
+      pointer->append("~0");
+    } else if (c == '/') {
+      pointer->append("~1");
+    } else {
+      pointer->push_back(c);
+    }
+  }
+}
+
+void AppendPointer(std::string* pointer, std::size_t index) {
+  pointer->push_back('/');
+  pointer->append(std::to_string(index));
+}
+
+}  // namespace podgate::json
