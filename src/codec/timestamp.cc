@@ -91,7 +91,8 @@ std::optional<Timestamp> Fail(TimestampError* error, std::string reason) {
 }  // namespace
 
 std::optional<Timestamp> ParseRfc3339(std::string_view text, TimestampError* error) {
-  constexpr const char* kShape = "is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.frac]Z|+hh:mm)";
+  constexpr const char* kShape =
+      "is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.frac]Z|+hh:mm)";
   Reader r(text);
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!r.Digits(4, &year) || !r.Char('-') || !r.Digits(2, &month) || !r.Char('-') ||
