@@ -1,6 +1,7 @@
 #include "artifact/schema.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -15,8 +16,8 @@ namespace {
 constexpr std::string_view kKeyAlgs[] = {"ed25519"};
 constexpr std::string_view kProfileTypes[] = {"pod-client", "hybrid"};
 constexpr std::string_view kSessionStates[] = {"attaching", "attached", "degraded", "suspended"};
-constexpr std::string_view kDetachReasons[] = {"user-request", "device-loss",     "session-expired",
-                                               "policy",       "migration",       "operator-action"};
+constexpr std::string_view kDetachReasons[] = {"user-request", "device-loss", "session-expired",
+                                               "policy",       "migration",   "operator-action"};
 constexpr std::string_view kRecoveryModes[] = {"reattach-existing-device", "replace-device",
                                                "migrate-to-new-host", "resume-after-suspension"};
 
@@ -94,23 +95,28 @@ static_assert(std::size(kAttachmentMembers) <= 32 && std::size(kBindMembers) <= 
 
 // --- patterns ---------------------------------------------------------------------------------
 
-constexpr std::array<bool, 256> MakeBase58Table() {
-  std::array<bool, 256> table{};
+constexpr std::array<std::uint8_t, 256> MakeBase58Table() {
+  std::array<std::uint8_t, 256> table{};
   for (char c : std::string_view("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")) {
-    table[static_cast<unsigned char>(c)] = true;
+    table[static_cast<unsigned char>(c)] = 1;
   }
   return table;
 }
-constexpr std::array<bool, 256> kBase58 = MakeBase58Table();
+constexpr std::array<std::uint8_t, 256> kBase58 = MakeBase58Table();
+
+// True when every byte is in the base58btc alphabet. One table load per byte and no branch
+// per byte: keys are checked several times in every artifact.
+bool AllBase58(std::string_view text) {
+  std::uint8_t ok = 1;
+  for (char c : text) ok &= kBase58[static_cast<unsigned char>(c)];
+  return ok != 0;
+}
 
 // ^<prefix>z[1-9A-HJ-NP-Za-km-z]+$ with ECMA-262 semantics ($ is the end of input).
 bool MatchesDidKey(std::string_view value, std::string_view prefix) {
   if (value.size() < prefix.size() + 2 || value.substr(0, prefix.size()) != prefix) return false;
   if (value[prefix.size()] != 'z') return false;
-  for (std::size_t i = prefix.size() + 1; i < value.size(); ++i) {
-    if (!kBase58[static_cast<unsigned char>(value[i])]) return false;
-  }
-  return true;
+  return AllBase58(value.substr(prefix.size() + 1));
 }
 
 bool MatchesPattern(Rule rule, std::string_view value) {
@@ -217,9 +223,10 @@ class Checker {
     std::string_view unknown[kMaxUnknown];
     std::size_t unknown_count = 0;
     std::vector<std::string_view> more_unknown;
+    std::size_t hint = 0;
     for (auto field : object) {
       std::string_view key = field.key;
-      int index = Find(shape, key);
+      int index = Find(shape, key, &hint);
       if (index >= 0) {
         std::uint32_t bit = 1u << index;
         if (seen & bit) return Duplicate();
@@ -255,10 +262,31 @@ class Checker {
   }
 
  private:
-  static int Find(const Shape& shape, std::string_view key) {
-    for (std::size_t i = 0; i < shape.members.size(); ++i) {
-      const std::string_view name = shape.members[i].name;
-      if (name.size() == key.size() && std::memcmp(name.data(), key.data(), key.size()) == 0) {
+  // Member names are short; comparing them in 8-byte words (the last word overlapping) beats
+  // a call to memcmp on this path, which runs for every member of every artifact.
+  static bool SameName(std::string_view name, std::string_view key) {
+    const std::size_t n = name.size();
+    if (n != key.size()) return false;
+    if (n < 8) return name == key;
+    auto word = [](const char* p) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    };
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (word(name.data() + i) != word(key.data() + i)) return false;
+    }
+    return word(name.data() + n - 8) == word(key.data() + n - 8);
+  }
+
+  // The index of `key` among the shape's members, or -1. Producers mostly write members in
+  // schema order, so the search starts just after the previous match (`*hint`).
+  static int Find(const Shape& shape, std::string_view key, std::size_t* hint) {
+    const std::size_t n = shape.members.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      std::size_t i = *hint + k < n ? *hint + k : *hint + k - n;
+      if (SameName(shape.members[i].name, key)) {
+        *hint = i + 1 < n ? i + 1 : 0;
         return static_cast<int>(i);
       }
     }
@@ -396,8 +424,11 @@ std::string_view PatternOf(Rule rule) {
 std::optional<Kind> DetectKind(json::Object top, std::string* why) {
   bool has[4] = {false, false, false, false};
   for (auto field : top) {
+    std::string_view key = field.key;
+    // The id members end in "/id" and are 7 to 13 bytes long; most keys fail that cheaply.
+    if (key.size() < 7 || key.size() > 13 || !key.ends_with("/id")) continue;
     for (Kind kind : kAllKinds) {
-      if (field.key == KindIdField(kind)) has[static_cast<int>(kind)] = true;
+      if (key == KindIdField(kind)) has[static_cast<int>(kind)] = true;
     }
   }
   // A detachment carries the attachment/id it terminates, so attachment/id names the kind

@@ -1,7 +1,9 @@
 // Inputs of the checking commands (validate, verify, admit): files, "-" for standard input,
 // or NDJSON streams with one artifact per line. Documents are handed out one at a time,
-// followed by json::kPadding readable bytes, so the parser can read them in place. NDJSON is
-// read in fixed-size chunks: memory stays flat whatever the size of the stream.
+// followed by json::kPadding readable bytes, so the parser can read them in place. NDJSON from
+// a regular file is mapped and parsed in place, its pages released as the reading moves on;
+// from a pipe it is read in fixed-size chunks. Either way memory stays flat whatever the size
+// of the stream.
 //
 // Thread safety: an InputReader is used by one thread.
 
@@ -44,6 +46,10 @@ class InputReader {
  private:
   Status ReadWhole(const std::string& input, const DocumentSink& sink);
   Status ReadLines(const std::string& input, const DocumentSink& sink);
+  Status ReadLinesMapped(const std::string& input, int fd, std::size_t size,
+                         const DocumentSink& sink);
+  void EmitLine(const std::string& input, std::size_t line, std::string_view bytes,
+                std::optional<std::size_t> oversized, const DocumentSink& sink);
 
   std::size_t max_bytes_;
   std::string buffer_;
