@@ -104,11 +104,26 @@ constexpr std::array<std::uint8_t, 256> MakeBase58Table() {
 }
 constexpr std::array<std::uint8_t, 256> kBase58 = MakeBase58Table();
 
-// True when every byte is in the base58btc alphabet. One table load per byte and no branch
-// per byte: keys are checked several times in every artifact.
+// True when every byte is in the base58btc alphabet: [1-9A-HJ-NP-Za-km-z]. Keys are checked
+// several times in every artifact, so 16 bytes are classified at a time (GCC/Clang vector
+// extensions, portable to every target they support), the tail through the table.
 bool AllBase58(std::string_view text) {
-  std::uint8_t ok = 1;
-  for (char c : text) ok &= kBase58[static_cast<unsigned char>(c)];
+  using Bytes = unsigned char __attribute__((vector_size(16)));
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  Bytes bad = {};
+  for (; i + 16 <= n; i += 16) {
+    Bytes c;
+    std::memcpy(&c, text.data() + i, 16);
+    auto digit = (Bytes)((Bytes)(c - '1') <= 8);
+    auto upper = (Bytes)((Bytes)(c - 'A') <= 25) & (Bytes)(c != 'I') & (Bytes)(c != 'O');
+    auto lower = (Bytes)((Bytes)(c - 'a') <= 25) & (Bytes)(c != 'l');
+    bad |= ~(digit | upper | lower);
+  }
+  std::uint64_t halves[2];
+  std::memcpy(halves, &bad, sizeof halves);
+  std::uint8_t ok = (halves[0] | halves[1]) == 0;
+  for (; i < n; ++i) ok &= kBase58[static_cast<unsigned char>(text[i])];
   return ok != 0;
 }
 
@@ -503,7 +518,7 @@ void CheckArtifact(json::Parser* parser, std::string_view input, std::optional<K
   report->kind = kind;
   auto id = object[KindIdField(*kind)];
   if (!id.error() && id.value_unsafe().is_string()) {
-    report->id = std::string(id.value_unsafe().get_string().value_unsafe());
+    report->id.assign(id.value_unsafe().get_string().value_unsafe());
   }
 
   switch (CheckSchema(*kind, object, &report->errors)) {
