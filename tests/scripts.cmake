@@ -1,0 +1,10 @@
+# Script-based tests, included from CMakeLists.txt inside the tests block.
+
+# Differential test: podgate validate against ajv 8 + ajv-formats (tools/reference) on a
+# generated corpus of valid and broken artifacts; see tests/differential/README.md. Skipped
+# (exit code 77) only when tools/reference/node_modules is absent.
+add_test(NAME differential_ajv
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/differential/run.sh $<TARGET_FILE:podgate>
+                 ${CMAKE_CURRENT_BINARY_DIR}/differential)
+set_tests_properties(differential_ajv PROPERTIES LABELS differential SKIP_RETURN_CODE 77
+                                                 TIMEOUT 300)
