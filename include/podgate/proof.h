@@ -34,13 +34,17 @@
 
 namespace podgate {
 
+namespace proof {
+struct CacheAccess;
+}  // namespace proof
+
 enum class Domain : std::uint8_t {
-  kParticipantBind,     // "participant-bind.v1"
-  kDetachment,          // "client-instance-detachment.v1"
-  kRecovery,            // "client-instance-recovery.v1"
-  kAttachmentRequest,   // "client-instance-attachment.v1.request"
-  kDetachmentRequest,   // "client-instance-detachment.v1.request"
-  kRecoveryRequest,     // "client-instance-recovery.v1.request"
+  kParticipantBind,    // "participant-bind.v1"
+  kDetachment,         // "client-instance-detachment.v1"
+  kRecovery,           // "client-instance-recovery.v1"
+  kAttachmentRequest,  // "client-instance-attachment.v1.request"
+  kDetachmentRequest,  // "client-instance-detachment.v1.request"
+  kRecoveryRequest,    // "client-instance-recovery.v1.request"
 };
 
 std::string_view DomainName(Domain domain);
@@ -64,11 +68,14 @@ class ProofCache {
   ProofCache(const ProofCache&) = delete;
   ProofCache& operator=(const ProofCache&) = delete;
 
+  // Lookups that found a verified triple, and lookups that did not.
   std::size_t hits() const;
   std::size_t misses() const;
+  // The number of triples the cache holds at most (max_entries rounded up to whole sets).
+  std::size_t capacity() const;
 
  private:
-  friend class Verifier;
+  friend struct proof::CacheAccess;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -94,10 +101,14 @@ class Verifier {
 
 // Adds (or replaces) the top-level "proof/node-attestation" of a bind, detachment or recovery,
 // signed by `node_key` under the kind's attestation domain. Every other byte of `json` is kept
-// as it was. Fails with schema-invalid for an attachment (it has no attestation member).
+// as it was; the new member follows the document's indentation. The input must pass layers 1
+// and 2 as `kind` (else their code), and `node_key` must be the node named by serving-node/id
+// (via/node-id for a bind), else key-mismatch. Fails with schema-invalid for an attachment (it
+// has no attestation member). Existing proofs are not checked: that is the Verifier's job.
 Result<std::string> Attest(Kind kind, std::string_view json, const SecretKey& node_key);
 
-// Adds (or replaces) a bind's "proof/participant-signature", signed by `participant_key`.
+// Adds (or replaces) a bind's "proof/participant-signature", signed by `participant_key`,
+// which must be the key of the bind's participant/id (else key-mismatch). Same rules as Attest.
 Result<std::string> SignBind(std::string_view json, const SecretKey& participant_key);
 
 }  // namespace podgate
