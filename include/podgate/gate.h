@@ -1,0 +1,107 @@
+// Gate: layer 4 of a verdict (DESIGN.md section 3). One serving node's gate: it verifies an
+// artifact (layers 1 to 3), decides it against the ledger, records what it admits, and signs
+// (attests with the node key) every detachment and recovery it admits.
+//
+// Verdicts: admitted, duplicate (same id and same signing input, proofs aside, as a record
+// already admitted: the answer repeats the first admission and nothing changes), or rejected
+// with the code of the first failing rule. The receipt of an admitted or duplicate artifact is
+// the stored artifact: as received for an attachment, attested by the node for a detachment or
+// recovery. A bare participant-bind is not a lifecycle fact: admission rejects it
+// (unknown-kind, "admit takes attachments, detachments and recoveries").
+//
+// Group commit: Stage() decides and stages one artifact in the open batch, and later artifacts
+// of the batch see it; Commit() makes the whole batch durable with one fsync. An Admission
+// must not be acknowledged (printed, answered) before the Commit() of its batch returned OK; a
+// failed Commit() means none of the batch happened. Admit() is Stage() then Commit().
+//
+// Thread safety: a Gate is used by one thread at a time (it owns a Verifier and an open
+// transaction). Several Gates over distinct Ledger connections may share one ProofCache and
+// one database.
+
+#ifndef PODGATE_GATE_H_
+#define PODGATE_GATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "podgate/artifact.h"
+#include "podgate/keys.h"
+#include "podgate/ledger.h"
+#include "podgate/proof.h"
+#include "podgate/status.h"
+#include "podgate/timestamp.h"
+
+namespace podgate {
+
+// Who submits an artifact. Node reasons of a detachment (session-expired, policy,
+// operator-action) need kOperator or kGate; participant reasons (user-request, device-loss,
+// migration) any of them.
+enum class Rights : std::uint8_t { kParticipant, kOperator, kGate };
+
+// "participant", "operator", "gate".
+std::string_view RightsName(Rights rights);
+
+struct GateOptions {
+  std::string node_id;              // "node:did:key:z...": must be the node key's identity
+  std::int64_t skew_seconds = 300;  // tolerated clock skew
+  RetentionPolicy retention;        // bounds on held detachments; none by default
+  ValidatorOptions validator;
+};
+
+struct Admission {
+  Report report;  // kind, id, and for a rejection its code and errors (JSON Pointers)
+  Verdict verdict = Verdict::kRejected;
+  std::string receipt;    // the stored artifact (admitted, duplicate), else empty
+  std::uint64_t seq = 0;  // the admitted fact's sequence number (admitted, duplicate)
+};
+
+class Gate {
+ public:
+  // Fails with config-error when options.node_id is not the identity of node_key.
+  static Result<std::unique_ptr<Gate>> Create(
+      GateOptions options, Ledger* ledger, SecretKey node_key,
+      std::shared_ptr<ProofCache> cache = std::make_shared<ProofCache>());
+
+  ~Gate();
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+
+  // Verifies, decides and stages one artifact in the open batch (opening one when none is).
+  // A non-OK Result is an operational failure (storage): the batch should be rolled back.
+  Result<Admission> Stage(std::string_view json, Rights rights, Timestamp now,
+                          std::optional<Kind> kind = std::nullopt);
+  // Makes the open batch durable; OK when there is none.
+  Status Commit();
+  // Abandons the open batch.
+  void Rollback();
+  // Number of artifacts staged in the open batch.
+  std::size_t staged() const;
+
+  // Stage() then Commit().
+  Result<Admission> Admit(std::string_view json, Rights rights, Timestamp now,
+                          std::optional<Kind> kind = std::nullopt);
+
+  // Session expiry: for each attachment still live whose attached-at is at least ttl_seconds
+  // before `now` (at most `limit` of them, oldest first), mints a session-expired detachment
+  // that reuses the attachment's bind, dated attached-at + ttl, with the id
+  // "detach:session-expired:" + attachment id, attests it and admits it as the gate itself;
+  // then commits. Each attachment expires exactly once: a live one is minted once, and a
+  // repeated run finds it detached.
+  Result<std::vector<Admission>> ExpireSessions(Timestamp now, std::int64_t ttl_seconds,
+                                                std::size_t limit = 1000);
+
+  const std::string& node_id() const;
+
+ private:
+  struct Impl;
+  explicit Gate(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace podgate
+
+#endif  // PODGATE_GATE_H_

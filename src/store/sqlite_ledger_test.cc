@@ -1,0 +1,493 @@
+// Tests of the SQLite ledger: records and reads, the constraints that back first-admitted-wins,
+// atomicity, reopening, migrations, retention and the read models.
+
+#include "store/sqlite_ledger.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "podgate/ledger.h"
+
+namespace podgate::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Timestamp At(std::int64_t minutes) { return Timestamp{1'774'726'920 + minutes * 60, 0}; }
+
+AttachmentRecord Att(std::string id, std::string client, std::string participant = "p:alice",
+                     std::int64_t minute = 0) {
+  AttachmentRecord r;
+  r.id = std::move(id);
+  r.client_instance = std::move(client);
+  r.participant = std::move(participant);
+  r.bind_id = "pb:1";
+  r.attached_at = At(minute);
+  r.bound_at = At(minute - 1);
+  r.digest = std::string(32, 'a');
+  return r;
+}
+
+DetachmentRecord Det(std::string id, std::string attachment, std::string client,
+                     std::int64_t minute = 10, std::string participant = "p:alice") {
+  DetachmentRecord r;
+  r.id = std::move(id);
+  r.attachment_id = std::move(attachment);
+  r.client_instance = std::move(client);
+  r.participant = std::move(participant);
+  r.reason = "user-request";
+  r.detached_at = At(minute);
+  r.digest = std::string(32, 'd');
+  return r;
+}
+
+RecoveryRecord Rec(std::string id, std::string detachment, std::string client,
+                   std::string from_client, std::int64_t minute = 20) {
+  RecoveryRecord r;
+  r.id = std::move(id);
+  r.detachment_id = std::move(detachment);
+  r.client_instance = std::move(client);
+  r.from_client_instance = std::move(from_client);
+  r.participant = "p:alice";
+  r.mode = "replace-device";
+  r.recovered_at = At(minute);
+  r.digest = std::string(32, 'r');
+  return r;
+}
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "podgate-ledger-XXXXXX");
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Ledger> Open(const std::string& url, LedgerOptions options = {}) {
+  auto ledger = OpenLedger(url, options);
+  EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
+  return ledger.ok() ? std::move(ledger).value() : nullptr;
+}
+
+std::unique_ptr<LedgerTransaction> Begin(Ledger& ledger) {
+  auto txn = ledger.Begin();
+  EXPECT_TRUE(txn.ok()) << txn.status().ToString();
+  return txn.ok() ? std::move(txn).value() : nullptr;
+}
+
+// Runs one SQL statement on a separate connection and returns the first column of its first
+// row as text ("" when none).
+std::string Query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      out = std::string("error: ") + sqlite3_errmsg(db);
+    }
+  } else {
+    out = std::string("error: ") + sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+const Timestamp kNow = At(60);
+
+TEST(LedgerUrlTest, SupportedAndUnsupportedSchemes) {
+  EXPECT_TRUE(OpenLedger("sqlite::memory:").ok());
+  auto empty = OpenLedger("sqlite:");
+  EXPECT_EQ(empty.status().code(), Code::kConfig);
+  auto pg = OpenLedger("postgresql://localhost/podgate");
+  EXPECT_EQ(pg.status().code(), Code::kConfig);
+  EXPECT_THAT(pg.status().message(), HasSubstr("sqlite:PATH"));
+  auto other = OpenLedger("mysql://localhost/podgate");
+  EXPECT_EQ(other.status().code(), Code::kConfig);
+  EXPECT_THAT(other.status().message(), HasSubstr("unsupported scheme"));
+  auto missing_dir = OpenLedger("sqlite:/nonexistent-podgate-dir/x/ledger.db");
+  EXPECT_EQ(missing_dir.status().code(), Code::kStorage);
+}
+
+TEST(SqliteLedgerTest, RecordsAndFindsEachKindWithIncreasingSequenceNumbers) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  auto a = txn->RecordAttachment(Att("attach:1", "client:1"), R"({"a":1})", kNow);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto d = txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), R"({"d":1})", kNow);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  auto r =
+      txn->RecordRecovery(Rec("recover:1", "detach:1", "client:2", "client:1"), R"({"r":1})", kNow);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LT(*a, *d);
+  EXPECT_LT(*d, *r);
+
+  auto att = txn->FindAttachment("attach:1");
+  ASSERT_TRUE(att.ok() && att->has_value());
+  EXPECT_EQ((*att)->detached_by, "detach:1");
+  EXPECT_EQ((*att)->seq, *a);
+  EXPECT_EQ((*att)->attached_at, At(0));
+  EXPECT_EQ((*att)->digest, std::string(32, 'a'));
+  auto det = txn->FindDetachmentOfAttachment("attach:1");
+  ASSERT_TRUE(det.ok() && det->has_value());
+  EXPECT_EQ((*det)->id, "detach:1");
+  EXPECT_EQ((*det)->recovered_by, "recover:1");
+  auto rec = txn->FindRecoveryOfDetachment("detach:1");
+  ASSERT_TRUE(rec.ok() && rec->has_value());
+  EXPECT_EQ((*rec)->from_client_instance, "client:1");
+  auto live = txn->FindLiveAttachment("client:1");
+  ASSERT_TRUE(live.ok());
+  EXPECT_FALSE(live->has_value());
+  ASSERT_TRUE(txn->Commit().ok());
+
+  auto stored = ledger->GetArtifact(Kind::kDetachment, "detach:1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->json, R"({"d":1})");
+  EXPECT_EQ((*stored)->seq, *d);
+  auto none = ledger->GetArtifact(Kind::kAttachment, "attach:none");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST(SqliteLedgerTest, ConstraintsRefuseWhatTheDecisionShouldHaveRefusedAndLeaveNothing) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+
+  auto dup_id = txn->RecordAttachment(Att("attach:1", "client:9"), "{}", kNow);
+  EXPECT_EQ(dup_id.status().code(), Code::kIdConflict) << dup_id.status().ToString();
+  auto busy = txn->RecordAttachment(Att("attach:2", "client:1"), "{}", kNow);
+  EXPECT_EQ(busy.status().code(), Code::kClientBusy) << busy.status().ToString();
+
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+  auto again = txn->RecordDetachment(Det("detach:2", "attach:1", "client:1"), "{}", kNow);
+  EXPECT_EQ(again.status().code(), Code::kAlreadyDetached) << again.status().ToString();
+  auto unknown = txn->RecordDetachment(Det("detach:3", "attach:none", "client:1"), "{}", kNow);
+  EXPECT_EQ(unknown.status().code(), Code::kUnknownAttachment) << unknown.status().ToString();
+
+  auto first =
+      txn->RecordRecovery(Rec("recover:1", "detach:1", "client:1", "client:1"), "{}", kNow);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto twice =
+      txn->RecordRecovery(Rec("recover:2", "detach:1", "client:1", "client:1"), "{}", kNow);
+  EXPECT_EQ(twice.status().code(), Code::kAlreadyRecovered) << twice.status().ToString();
+  auto nowhere =
+      txn->RecordRecovery(Rec("recover:3", "detach:none", "client:1", "client:1"), "{}", kNow);
+  EXPECT_EQ(nowhere.status().code(), Code::kUnknownDetachment) << nowhere.status().ToString();
+  ASSERT_TRUE(txn->Commit().ok());
+
+  // Only the three admitted facts are in the log: the refused writes left no event behind.
+  auto events = ledger->EventsAfter(0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].id, "attach:1");
+  EXPECT_EQ((*events)[1].id, "detach:1");
+  EXPECT_EQ((*events)[2].id, "recover:1");
+}
+
+TEST(SqliteLedgerTest, UncommittedTransactionLeavesNothing) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  {
+    auto ledger = Open("sqlite:" + path);
+    {
+      auto txn = Begin(*ledger);
+      ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+    }  // rolled back
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:2", "client:2"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto ledger = Open("sqlite:" + path);
+  auto txn = Begin(*ledger);
+  EXPECT_FALSE(txn->FindAttachment("attach:1")->has_value());
+  EXPECT_TRUE(txn->FindAttachment("attach:2")->has_value());
+}
+
+TEST(SqliteLedgerTest, ReopenedLedgerKeepsEverythingInWalModeWithFullSync) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  std::string bytes = R"({"schema/v":1, "attachment/id":"attach:1"})";
+  {
+    auto ledger = Open("sqlite:" + path);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), bytes, kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  auto ledger = Open("sqlite:" + path);
+  auto stored = ledger->GetArtifact(Kind::kAttachment, "attach:1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->json, bytes);
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(SqliteLedgerTest, EventsAndRecordsCannotBeChangedBehindTheGatesBack) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  {
+    auto ledger = Open("sqlite:" + path);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_THAT(Query(path, "UPDATE events SET json = 'x'"), HasSubstr("append-only"));
+  EXPECT_THAT(Query(path, "DELETE FROM events"), HasSubstr("append-only"));
+  EXPECT_THAT(Query(path, "UPDATE attachments SET client_instance = 'client:2'"),
+              HasSubstr("never changes"));
+  EXPECT_THAT(Query(path, "UPDATE attachments SET detached_by = 'detach:2'"),
+              HasSubstr("never changes"));
+  EXPECT_THAT(Query(path, "DELETE FROM attachments"), HasSubstr("never removed"));
+  EXPECT_THAT(Query(path, "UPDATE detachments SET reason = 'policy'"), HasSubstr("never changes"));
+}
+
+TEST(SqliteLedgerTest, MigratesAnOlderSchemaOnOpenKeepingItsData) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  {
+    LedgerOptions v1;
+    v1.schema_version = 1;
+    auto ledger = Open("sqlite:" + path, v1);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:2", "client:2"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1", 5), "{}", kNow).ok());
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:2", "attach:2", "client:2", 6), "{}", kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "1");
+  EXPECT_THAT(Query(path, "SELECT value FROM counters"), HasSubstr("no such table"));
+
+  auto ledger = Open("sqlite:" + path);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  // Version 2 counts the detachments held before the migration...
+  EXPECT_EQ(Query(path, "SELECT value FROM counters WHERE name = 'detachments'"), "2");
+  // ...so the max-count rule works on the migrated data.
+  auto txn = Begin(*ledger);
+  RetentionPolicy keep_one;
+  keep_one.max_count = 1;
+  auto evicted = txn->ApplyRetention(keep_one, kNow);
+  ASSERT_TRUE(evicted.ok()) << evicted.status().ToString();
+  EXPECT_THAT(*evicted, ElementsAre("detach:1"));
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(SqliteLedgerTest, RefusesANewerSchemaAndForeignDatabases) {
+  TempDir dir;
+  std::string newer = dir.File("newer.db");
+  { Open("sqlite:" + newer); }
+  Query(newer, "PRAGMA user_version = 99");
+  auto opened = OpenLedger("sqlite:" + newer);
+  EXPECT_EQ(opened.status().code(), Code::kConfig);
+  EXPECT_THAT(opened.status().message(), HasSubstr("newer"));
+
+  std::string foreign = dir.File("foreign.db");
+  Query(foreign, "PRAGMA application_id = 42");
+  auto other = OpenLedger("sqlite:" + foreign);
+  EXPECT_EQ(other.status().code(), Code::kConfig);
+}
+
+TEST(SqliteLedgerTest, RetentionEvictsOldestDetachedAtFirstAndRecordsIt) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  for (int i = 0; i < 4; ++i) {
+    std::string n = std::to_string(i);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:" + n, "client:" + n), "{}", kNow).ok());
+  }
+  // Admitted out of detached-at order: eviction follows detached-at, not admission order.
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:0", "attach:0", "client:0", 30), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1", 10), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:2", "attach:2", "client:2", 20), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:3", "attach:3", "client:3", 40), "{}", kNow).ok());
+
+  RetentionPolicy none;
+  EXPECT_TRUE(txn->ApplyRetention(none, kNow)->empty());
+
+  RetentionPolicy count;
+  count.max_count = 2;
+  auto evicted = txn->ApplyRetention(count, kNow);
+  ASSERT_TRUE(evicted.ok()) << evicted.status().ToString();
+  EXPECT_THAT(*evicted, ElementsAre("detach:1", "detach:2"));
+  EXPECT_TRUE(txn->ApplyRetention(count, kNow)->empty());  // idempotent
+
+  RetentionPolicy age;
+  age.max_age_seconds = 25 * 60;  // now is minute 60: detached before minute 35 goes
+  evicted = txn->ApplyRetention(age, kNow);
+  ASSERT_TRUE(evicted.ok());
+  EXPECT_THAT(*evicted, ElementsAre("detach:0"));
+
+  EXPECT_FALSE(txn->FindDetachment("detach:0")->has_value());
+  EXPECT_TRUE(txn->FindDetachment("detach:3")->has_value());
+  // The attachment stays detached.
+  EXPECT_EQ((*txn->FindAttachment("attach:1"))->detached_by, "detach:1");
+  EXPECT_FALSE(txn->FindLiveAttachment("client:1")->has_value());
+  ASSERT_TRUE(txn->Commit().ok());
+
+  auto events = ledger->EventsAfter(0, 100);
+  ASSERT_TRUE(events.ok());
+  std::vector<std::string> evictions;
+  for (const auto& e : *events) {
+    if (e.type == EventType::kEvicted) evictions.push_back(e.id);
+  }
+  EXPECT_THAT(evictions, ElementsAre("detach:1", "detach:2", "detach:0"));
+  EXPECT_FALSE(ledger->GetArtifact(Kind::kDetachment, "detach:1")->has_value());
+}
+
+TEST(SqliteLedgerTest, RetentionCountAndAgeTogether) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  for (int i = 0; i < 5; ++i) {
+    std::string n = std::to_string(i);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:" + n, "client:" + n), "{}", kNow).ok());
+    ASSERT_TRUE(
+        txn->RecordDetachment(Det("detach:" + n, "attach:" + n, "client:" + n, 10 + i), "{}", kNow)
+            .ok());
+  }
+  RetentionPolicy both;
+  both.max_age_seconds = 49 * 60;  // cutoff minute 11: detach:0 is too old
+  both.max_count = 2;              // and of the four left, two more go
+  auto evicted = txn->ApplyRetention(both, kNow);
+  ASSERT_TRUE(evicted.ok()) << evicted.status().ToString();
+  EXPECT_THAT(*evicted, ElementsAre("detach:0", "detach:1", "detach:2"));
+}
+
+TEST(SqliteLedgerTest, ReadModelsFollowTheClientInstance) {
+  auto ledger = Open("sqlite::memory:");
+  {
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:old"), "{\"n\":1}", kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto state = ledger->GetClientInstance("client:old");
+  ASSERT_TRUE(state.ok() && state->has_value());
+  EXPECT_EQ((*state)->state, "attached");
+  EXPECT_EQ((*state)->attachment_id, "attach:1");
+  EXPECT_EQ((*state)->participant, "p:alice");
+
+  {
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:old"), "{}", kNow).ok());
+    ASSERT_TRUE(
+        txn->RecordRecovery(Rec("recover:1", "detach:1", "client:new", "client:old"), "{}", kNow)
+            .ok());
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:9", "client:bob", "p:bob"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  state = ledger->GetClientInstance("client:old");
+  ASSERT_TRUE(state.ok() && state->has_value());
+  EXPECT_EQ((*state)->state, "detached");
+  EXPECT_EQ((*state)->detachment_id, "detach:1");
+  EXPECT_EQ((*state)->reason, "user-request");
+  auto fresh = ledger->GetClientInstance("client:new");
+  ASSERT_TRUE(fresh.ok() && fresh->has_value());
+  EXPECT_EQ((*fresh)->state, "recovered");
+  EXPECT_EQ((*fresh)->recovery_id, "recover:1");
+  EXPECT_EQ((*fresh)->detachment_id, "detach:1");
+  EXPECT_FALSE(ledger->GetClientInstance("client:none")->has_value());
+
+  auto history = ledger->ClientInstanceHistory("client:old");
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> ids;
+  for (const auto& e : *history) ids.push_back(e.id);
+  EXPECT_THAT(ids, ElementsAre("attach:1", "detach:1", "recover:1"));
+  EXPECT_EQ((*history)[0].json, "{\"n\":1}");
+  EXPECT_EQ((*history)[1].ref_id, "attach:1");
+  EXPECT_EQ((*history)[2].detail, "replace-device");
+
+  auto clients = ledger->ParticipantClientInstances("p:alice");
+  ASSERT_TRUE(clients.ok());
+  std::vector<std::string> names;
+  for (const auto& c : *clients) names.push_back(c.client_instance + "=" + c.state);
+  EXPECT_THAT(names, ElementsAre("client:old=detached", "client:new=recovered"));
+
+  auto after = ledger->EventsAfter(2, 10);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ((*after)[0].seq, 3u);
+  EXPECT_EQ((*after)[0].id, "recover:1");
+}
+
+TEST(SqliteLedgerTest, LiveAttachmentsAttachedBeforeACutoff) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:a", "client:a", "p:alice", 5), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:b", "client:b", "p:alice", 1), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:c", "client:c", "p:alice", 9), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:b", "attach:b", "client:b"), "{}", kNow).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  auto live = ledger->LiveAttachmentsAttachedBefore(At(9), 10);
+  ASSERT_TRUE(live.ok());
+  std::vector<std::string> ids;
+  for (const auto& a : *live) ids.push_back(a.id);
+  EXPECT_THAT(ids, ElementsAre("attach:a", "attach:c"));
+  auto one = ledger->LiveAttachmentsAttachedBefore(At(9), 1);
+  ASSERT_EQ(one->size(), 1u);
+}
+
+TEST(SqliteLedgerTest, VerdictHistoryKeepsEveryDecision) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  VerdictEntry e;
+  e.kind = Kind::kDetachment;
+  e.artifact_id = "detach:1";
+  e.verdict = Verdict::kRejected;
+  e.code = Code::kUnauthorized;
+  e.message = "node reason";
+  e.rights = "participant";
+  e.decided_at = kNow;
+  ASSERT_TRUE(txn->RecordVerdict(e).ok());
+  e.verdict = Verdict::kAdmitted;
+  e.code = Code::kOk;
+  e.rights = "operator";
+  e.fact_seq = 7;
+  ASSERT_TRUE(txn->RecordVerdict(e).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  auto history = ledger->VerdictHistory(Kind::kDetachment, "detach:1");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].code, Code::kUnauthorized);
+  EXPECT_EQ((*history)[0].rights, "participant");
+  EXPECT_EQ((*history)[1].verdict, Verdict::kAdmitted);
+  EXPECT_EQ((*history)[1].fact_seq, 7u);
+}
+
+TEST(SqliteLedgerTest, OneTransactionAtATimePerConnection) {
+  auto ledger = Open("sqlite::memory:");
+  auto txn = Begin(*ledger);
+  auto second = ledger->Begin();
+  EXPECT_FALSE(second.ok());
+}
+
+TEST(SqliteLedgerTest, TwoConnectionsSeeOnlyCommittedFacts) {
+  TempDir dir;
+  std::string url = "sqlite:" + dir.File("ledger.db");
+  auto writer = Open(url);
+  auto reader = Open(url);
+  auto txn = Begin(*writer);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+  EXPECT_FALSE(reader->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_TRUE(reader->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
+}
+
+}  // namespace
+}  // namespace podgate::store
