@@ -11,6 +11,7 @@
 
 #include "cli/reporter.h"
 #include "podgate/artifact.h"
+#include "podgate/keys.h"
 
 namespace podgate::cli {
 
@@ -25,6 +26,33 @@ struct CheckOptions {
 };
 
 int RunValidate(const CheckOptions& options);
+
+// Layers 1 to 3, on every core, reported in input order (verify_command.cc).
+int RunVerify(const CheckOptions& options);
+
+// Fills *report for a document the reader found over the size limit (validate_command.cc).
+void ReportOversized(std::size_t size, std::size_t limit, Report* report);
+
+struct SignOptions {
+  std::string key_file;
+  std::optional<Kind> kind;
+  std::string out;  // empty: standard output
+  std::size_t max_bytes = 64 * 1024;
+  std::string input;  // a file, or - for standard input
+};
+int RunSign(const SignOptions& options);
+
+struct KeygenOptions {
+  std::string out;
+};
+int RunKeygen(const KeygenOptions& options);
+
+struct DidOptions {
+  std::string key_file;
+  std::optional<Role> role;  // none: both identities
+  bool multibase = false;
+};
+int RunDid(const DidOptions& options);
 
 }  // namespace podgate::cli
 

@@ -50,6 +50,41 @@ int Main(int argc, char** argv) {
       "validate", "Check artifacts against layers 1 and 2: strict JSON and the kind's schema");
   AddCheckOptions(validate_cmd, &validate, &validate_kind, &validate_format);
 
+  CheckOptions verify;
+  std::string verify_kind, verify_format = "text";
+  auto* verify_cmd = app.add_subcommand(
+      "verify", "Check artifacts against layers 1 to 3: strict JSON, the schema and the proofs");
+  AddCheckOptions(verify_cmd, &verify, &verify_kind, &verify_format);
+
+  SignOptions sign;
+  std::string sign_kind;
+  auto* sign_cmd = app.add_subcommand(
+      "sign", "Sign an artifact: a bind with the participant key, a detachment or recovery "
+              "with the serving node key (node attestation)");
+  sign_cmd->add_option("--key", sign.key_file, "PKCS#8 PEM Ed25519 key file")->required();
+  sign_cmd->add_option("--kind", sign_kind, "Artifact kind (default: as validate detects it)");
+  sign_cmd->add_option("--out", sign.out, "Write the signed artifact here (default: stdout)");
+  sign_cmd->add_option("--max-bytes", sign.max_bytes, "Size limit of the artifact in bytes")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 30));
+  sign_cmd->add_option("input", sign.input, "The artifact file, or - for standard input")
+      ->required();
+
+  KeygenOptions keygen;
+  auto* keygen_cmd = app.add_subcommand(
+      "keygen", "Write a new Ed25519 key as PKCS#8 PEM (mode 0600) and print its identities");
+  keygen_cmd->add_option("--out", keygen.out, "Key file to create (never overwritten)")
+      ->required();
+
+  DidOptions did;
+  std::string did_role;
+  auto* did_cmd = app.add_subcommand(
+      "did", "Print the did:key identities of a key file (both roles unless --role)");
+  did_cmd->add_option("key", did.key_file, "PKCS#8 PEM Ed25519 key file")->required();
+  did_cmd->add_option("--role", did_role, "node or participant: print that identity only")
+      ->check(CLI::IsMember({"node", "participant"}));
+  did_cmd->add_flag("--multibase", did.multibase,
+                    "Print the bare multibase key (participant/key/public)");
+
   std::string schema_kind;
   auto* schema_cmd =
       app.add_subcommand("schema", "Print the JSON Schema document podgate enforces for a kind");
@@ -65,6 +100,25 @@ int Main(int argc, char** argv) {
   if (validate_cmd->parsed()) {
     if (!FinishCheckOptions(&validate, validate_kind, validate_format)) return 2;
     return RunValidate(validate);
+  }
+  if (verify_cmd->parsed()) {
+    if (!FinishCheckOptions(&verify, verify_kind, verify_format)) return 2;
+    return RunVerify(verify);
+  }
+  if (sign_cmd->parsed()) {
+    if (!sign_kind.empty()) {
+      sign.kind = KindFromName(sign_kind);
+      if (!sign.kind) {
+        fmt::print(stderr, "podgate: unknown kind \"{}\"\n", sign_kind);
+        return 2;
+      }
+    }
+    return RunSign(sign);
+  }
+  if (keygen_cmd->parsed()) return RunKeygen(keygen);
+  if (did_cmd->parsed()) {
+    if (!did_role.empty()) did.role = did_role == "node" ? Role::kNode : Role::kParticipant;
+    return RunDid(did);
   }
   if (schema_cmd->parsed()) {
     auto kind = KindFromName(schema_kind);

@@ -69,18 +69,19 @@ struct Verifier::Impl {
     if (!signature) return Fail(Code::kBadSignature, path, "signature", "missing");
     std::string_view alg = StringMember(*signature, "alg");
     if (alg != "ed25519") {
-      return Fail(Code::kBadSignature, path + "/alg", "signature",
-                  fmt::format("alg is \"{}\"; the signing profile knows only \"ed25519\"", alg));
+      return Fail(
+          Code::kBadSignature, path, "signature",
+          fmt::format("its alg is \"{}\"; the signing profile knows only \"ed25519\"", alg));
     }
     auto value = Base64UrlDecode(StringMember(*signature, "value"));
     if (!value) {
-      return Fail(Code::kBadSignature, path + "/value", "signature",
-                  "value is not unpadded base64url (RFC 4648 section 5)");
+      return Fail(Code::kBadSignature, path, "signature",
+                  "its value is not unpadded base64url (RFC 4648 section 5)");
     }
     if (value->size() != crypto_sign_BYTES) {
       return Fail(
-          Code::kBadSignature, path + "/value", "signature",
-          fmt::format("value decodes to {} bytes; an Ed25519 signature has 64", value->size()));
+          Code::kBadSignature, path, "signature",
+          fmt::format("its value decodes to {} bytes; an Ed25519 signature has 64", value->size()));
     }
     std::span<const std::uint8_t, 64> bytes(reinterpret_cast<const std::uint8_t*>(value->data()),
                                             64);
