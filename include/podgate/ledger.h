@@ -235,6 +235,8 @@ class Ledger {
 
 struct LedgerOptions {
   int busy_timeout_ms = 10'000;
+  // When false, a missing database is an error (for readers such as podgate show).
+  bool create_if_missing = true;
   // Tests only: open (or create) the database at this older schema version instead of the
   // latest, to test migrations. 0 means the latest.
   int schema_version = 0;

@@ -5,13 +5,16 @@
 #ifndef PODGATE_CLI_COMMANDS_H_
 #define PODGATE_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/reporter.h"
 #include "podgate/artifact.h"
 #include "podgate/keys.h"
+#include "podgate/ledger.h"
 
 namespace podgate::cli {
 
@@ -53,6 +56,43 @@ struct DidOptions {
   bool multibase = false;
 };
 int RunDid(const DidOptions& options);
+
+// podgate admit (admit_command.cc): layers 1 to 4 against the ledger, group commit, one
+// verdict line per artifact printed only once its batch is durable.
+struct AdmitOptions {
+  std::string db;        // ledger URL: sqlite:PATH
+  std::string node_id;   // must be the identity of node_key
+  std::string node_key;  // PKCS#8 PEM file
+  std::string now;       // RFC 3339; empty: the system clock
+  bool operator_rights = false;
+  std::optional<Kind> kind;
+  Format format = Format::kText;
+  bool ndjson = false;
+  bool quiet = false;
+  std::size_t max_bytes = 64 * 1024;
+  std::size_t batch = 1024;  // artifacts per commit
+  std::int64_t skew_seconds = 300;
+  std::optional<std::uint64_t> retain_max_count;
+  std::optional<std::int64_t> retain_max_age_seconds;
+  std::vector<std::string> inputs;
+};
+int RunAdmit(const AdmitOptions& options);
+
+// `json` without the whitespace between its tokens (strings kept byte for byte): a stored
+// artifact as one line of output.
+std::string CompactJson(std::string_view json);
+
+// podgate show / podgate history (show_command.cc, history_command.cc): the read models.
+struct ShowOptions {
+  std::string db;
+  Format format = Format::kText;
+  std::string participant;      // show: the participant's client instances
+  std::string client_instance;  // show / history: one client instance
+};
+int RunShow(const ShowOptions& options);
+int RunHistory(const ShowOptions& options);
+// Opens the ledger at `url` for reading; a missing database is an error, not a new ledger.
+Result<std::unique_ptr<Ledger>> OpenExistingLedger(const std::string& url);
 
 }  // namespace podgate::cli
 

@@ -85,6 +85,60 @@ int Main(int argc, char** argv) {
   did_cmd->add_flag("--multibase", did.multibase,
                     "Print the bare multibase key (participant/key/public)");
 
+  AdmitOptions admit;
+  std::string admit_kind, admit_format = "text";
+  auto* admit_cmd = app.add_subcommand(
+      "admit", "Admit artifacts into the ledger (layers 1 to 4), one verdict line per artifact, "
+               "each printed once it is durable");
+  admit_cmd->add_option("--db", admit.db, "Ledger URL: sqlite:PATH")->required();
+  admit_cmd->add_option("--node-id", admit.node_id, "The gate's node:did:key:... identity")
+      ->required();
+  admit_cmd->add_option("--node-key", admit.node_key, "The node's PKCS#8 PEM Ed25519 key file")
+      ->required();
+  admit_cmd->add_option("--now", admit.now, "The gate's clock, RFC 3339 (default: system clock)");
+  admit_cmd->add_flag("--operator", admit.operator_rights,
+                      "Submit as the operator: node reasons (session-expired, policy, "
+                      "operator-action) are allowed");
+  admit_cmd->add_option("--kind", admit_kind, "Artifact kind (default: detected)");
+  admit_cmd->add_option("--format", admit_format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  admit_cmd->add_flag("--ndjson", admit.ndjson, "Each input holds one artifact per line");
+  admit_cmd->add_flag("--quiet", admit.quiet, "Print only the final count line");
+  admit_cmd->add_option("--max-bytes", admit.max_bytes, "Size limit per artifact in bytes")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 30));
+  admit_cmd->add_option("--batch", admit.batch, "Artifacts per durable commit (default 1024)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  admit_cmd->add_option("--skew", admit.skew_seconds, "Tolerated clock skew in seconds (300)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
+  admit_cmd->add_option("--retain-max-count", admit.retain_max_count,
+                        "Hold at most this many detachments (oldest detached-at evicted first)");
+  admit_cmd->add_option("--retain-max-age", admit.retain_max_age_seconds,
+                        "Evict detachments detached more than this many seconds ago");
+  admit_cmd->add_option("inputs", admit.inputs, "Files to admit, or - for standard input")
+      ->required();
+
+  ShowOptions show;
+  std::string show_format = "text";
+  auto* show_cmd = app.add_subcommand(
+      "show", "Show a client instance's current state, or a participant's client instances");
+  show_cmd->add_option("--db", show.db, "Ledger URL: sqlite:PATH")->required();
+  show_cmd->add_option("--format", show_format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  auto* show_participant =
+      show_cmd->add_option("--participant", show.participant, "A participant:did:key:... id");
+  show_cmd->add_option("client-instance", show.client_instance, "A client-instance/id")
+      ->excludes(show_participant);
+
+  ShowOptions history;
+  std::string history_format = "text";
+  auto* history_cmd =
+      app.add_subcommand("history", "Print every ledger event about a client instance");
+  history_cmd->add_option("--db", history.db, "Ledger URL: sqlite:PATH")->required();
+  history_cmd->add_option("--format", history_format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  history_cmd->add_option("client-instance", history.client_instance, "A client-instance/id")
+      ->required();
+
   std::string schema_kind;
   auto* schema_cmd =
       app.add_subcommand("schema", "Print the JSON Schema document podgate enforces for a kind");
@@ -119,6 +173,29 @@ int Main(int argc, char** argv) {
   if (did_cmd->parsed()) {
     if (!did_role.empty()) did.role = did_role == "node" ? Role::kNode : Role::kParticipant;
     return RunDid(did);
+  }
+  if (admit_cmd->parsed()) {
+    admit.format = admit_format == "json" ? Format::kJson : Format::kText;
+    if (!admit_kind.empty()) {
+      admit.kind = KindFromName(admit_kind);
+      if (!admit.kind) {
+        fmt::print(stderr, "podgate: unknown kind \"{}\"\n", admit_kind);
+        return 2;
+      }
+    }
+    return RunAdmit(admit);
+  }
+  if (show_cmd->parsed()) {
+    show.format = show_format == "json" ? Format::kJson : Format::kText;
+    if (show.participant.empty() == show.client_instance.empty()) {
+      fmt::print(stderr, "podgate: show takes a CLIENT-INSTANCE-ID or --participant ID\n");
+      return 2;
+    }
+    return RunShow(show);
+  }
+  if (history_cmd->parsed()) {
+    history.format = history_format == "json" ? Format::kJson : Format::kText;
+    return RunHistory(history);
   }
   if (schema_cmd->parsed()) {
     auto kind = KindFromName(schema_kind);

@@ -214,8 +214,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  Status Open(const std::string& path, int busy_timeout_ms) {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  Status Open(const std::string& path, int busy_timeout_ms, bool create) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       Status s(Code::kStorage, fmt::format("cannot open ledger {}: {}", path,
                                            db_ ? sqlite3_errmsg(db_) : "out of memory"));
@@ -566,7 +566,8 @@ class SqliteLedger final : public Ledger {
 // --- SqliteLedger ----------------------------------------------------------------------------
 
 Status SqliteLedger::Open(const std::string& path, const LedgerOptions& options) {
-  if (Status s = conn_.Open(path, options.busy_timeout_ms); !s.ok()) return s;
+  if (Status s = conn_.Open(path, options.busy_timeout_ms, options.create_if_missing); !s.ok())
+    return s;
   auto app_id = conn_.PragmaInt("PRAGMA application_id");
   if (!app_id.ok()) {
     return Status(Code::kStorage, fmt::format("{} is not a readable SQLite database: {}", path,

@@ -1,0 +1,250 @@
+// Tests of the Gate: verification before decision, node attestation of what it admits,
+// duplicates and conflicting copies, group commit, retention, verdict history and session
+// expiry, over a real SQLite ledger and keys made in the test.
+
+#include "podgate/gate.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gate_artifacts.h"
+
+namespace podgate {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::KeyFromByte;
+using testing::MakeAttachment;
+using testing::MakeBind;
+using testing::MakeDetachment;
+using testing::MakeRecovery;
+using testing::NodeId;
+
+Timestamp T(std::string_view text) { return ParseRfc3339(text).value_or(Timestamp{}); }
+
+class GateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ledger_ = OpenLedger("sqlite::memory:").value();
+    gate_ = MakeGate({});
+    bind_ =
+        MakeBind(alice_, {.id = "pb:1", .bound_at = "2026-03-28T19:20:00Z", .via_node = node_id_});
+  }
+
+  std::unique_ptr<Gate> MakeGate(RetentionPolicy retention) {
+    GateOptions options;
+    options.node_id = node_id_;
+    options.retention = retention;
+    auto gate = Gate::Create(options, ledger_.get(), node_key_);
+    EXPECT_TRUE(gate.ok()) << gate.status().ToString();
+    return std::move(gate).value();
+  }
+
+  Admission Admit(std::string_view json, Rights rights = Rights::kParticipant) {
+    auto a = gate_->Admit(json, rights, now_);
+    EXPECT_TRUE(a.ok()) << a.status().ToString();
+    return a.ok() ? a.value() : Admission{};
+  }
+
+  std::string Attachment(std::string_view id, std::string_view client,
+                         std::string_view at = "2026-03-28T19:42:00Z") {
+    return MakeAttachment(id, client, at, node_id_, bind_);
+  }
+  std::string Detachment(std::string_view id, std::string_view attachment, std::string_view client,
+                         std::string_view reason = "user-request",
+                         std::string_view at = "2026-03-28T20:05:00Z") {
+    return MakeDetachment(id, attachment, client, reason, at, node_id_, bind_);
+  }
+
+  SecretKey node_key_ = KeyFromByte(1);
+  SecretKey alice_ = KeyFromByte(2);
+  std::string node_id_ = NodeId(node_key_);
+  Timestamp now_ = T("2026-03-28T21:00:00Z");
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<Gate> gate_;
+  std::string bind_;
+};
+
+TEST_F(GateTest, RefusesANodeIdThatIsNotTheKeys) {
+  GateOptions options;
+  options.node_id = NodeId(KeyFromByte(9));
+  auto gate = Gate::Create(options, ledger_.get(), node_key_);
+  EXPECT_EQ(gate.status().code(), Code::kConfig);
+  options.node_id = "node:did:key:zNotAKey";
+  EXPECT_EQ(Gate::Create(options, ledger_.get(), node_key_).status().code(), Code::kConfig);
+}
+
+TEST_F(GateTest, AttachmentIsStoredAsReceivedAndReplayIsDuplicate) {
+  std::string a = Attachment("attach:1", "client:1");
+  Admission first = Admit(a);
+  ASSERT_EQ(first.verdict, Verdict::kAdmitted) << first.report.errors.size();
+  EXPECT_EQ(first.receipt, a);
+  EXPECT_EQ(first.report.kind, Kind::kAttachment);
+  EXPECT_EQ(first.report.id, "attach:1");
+  Admission again = Admit(a);
+  EXPECT_EQ(again.verdict, Verdict::kDuplicate);
+  EXPECT_EQ(again.receipt, a);
+  EXPECT_EQ(again.seq, first.seq);
+  EXPECT_EQ(ledger_->GetArtifact(Kind::kAttachment, "attach:1")->value().json, a);
+}
+
+TEST_F(GateTest, DetachmentIsAttestedByTheNodeStoredAndReturned) {
+  Admit(Attachment("attach:1", "client:1"));
+  std::string d = Detachment("detach:1", "attach:1", "client:1");
+  Admission admitted = Admit(d);
+  ASSERT_EQ(admitted.verdict, Verdict::kAdmitted) << CodeName(admitted.report.code);
+  EXPECT_THAT(admitted.receipt, HasSubstr("\"proof/node-attestation\""));
+  Verifier verifier;
+  Report check = verifier.Verify(admitted.receipt);
+  EXPECT_TRUE(check.ok()) << (check.errors.empty() ? "" : check.errors[0].message);
+  EXPECT_EQ(ledger_->GetArtifact(Kind::kDetachment, "detach:1")->value().json, admitted.receipt);
+
+  // Replaying the original or the attested receipt is a duplicate that answers the receipt.
+  Admission replay = Admit(d);
+  EXPECT_EQ(replay.verdict, Verdict::kDuplicate);
+  EXPECT_EQ(replay.receipt, admitted.receipt);
+  Admission receipt_replay = Admit(admitted.receipt);
+  EXPECT_EQ(receipt_replay.verdict, Verdict::kDuplicate);
+}
+
+TEST_F(GateTest, ConflictingCopyIsIdConflictAndTheFirstIsKept) {
+  Admit(Attachment("attach:1", "client:1"));
+  Admission first = Admit(Detachment("detach:1", "attach:1", "client:1"));
+  std::string copy = MakeDetachment("detach:1", "attach:1", "client:1", "user-request",
+                                    "2026-03-28T20:05:00Z", node_id_, bind_, "changed my mind");
+  Admission conflict = Admit(copy);
+  EXPECT_EQ(conflict.verdict, Verdict::kRejected);
+  EXPECT_EQ(conflict.report.code, Code::kIdConflict);
+  ASSERT_FALSE(conflict.report.errors.empty());
+  EXPECT_EQ(conflict.report.errors[0].path, "/detachment~1id");
+  EXPECT_EQ(ledger_->GetArtifact(Kind::kDetachment, "detach:1")->value().json, first.receipt);
+}
+
+TEST_F(GateTest, BadSignatureStopsAtLayerThreeAndLeavesNoTrace) {
+  std::string a = Attachment("attach:1", "client:1");
+  std::string forged = a;
+  forged.replace(forged.find("sess:1"), 6, "sess:2");  // the bind's signature no longer fits
+  Admission rejected = Admit(forged);
+  EXPECT_EQ(rejected.verdict, Verdict::kRejected);
+  EXPECT_EQ(rejected.report.code, Code::kBadSignature);
+  EXPECT_FALSE(ledger_->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
+  EXPECT_TRUE(ledger_->VerdictHistory(Kind::kAttachment, "attach:1")->empty());
+  EXPECT_TRUE(ledger_->EventsAfter(0, 10)->empty());
+}
+
+TEST_F(GateTest, BareBindIsRejectedAsNotALifecycleFact) {
+  Admission a = Admit(bind_);
+  EXPECT_EQ(a.verdict, Verdict::kRejected);
+  EXPECT_EQ(a.report.code, Code::kUnknownKind);
+  EXPECT_EQ(a.report.kind, Kind::kParticipantBind);
+}
+
+TEST_F(GateTest, NodeReasonNeedsOperatorRights) {
+  Admit(Attachment("attach:1", "client:1"));
+  std::string d = Detachment("detach:1", "attach:1", "client:1", "policy");
+  Admission refused = Admit(d, Rights::kParticipant);
+  EXPECT_EQ(refused.report.code, Code::kUnauthorized);
+  Admission allowed = Admit(d, Rights::kOperator);
+  EXPECT_EQ(allowed.verdict, Verdict::kAdmitted);
+  auto history = ledger_->VerdictHistory(Kind::kDetachment, "detach:1");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].code, Code::kUnauthorized);
+  EXPECT_EQ((*history)[0].rights, "participant");
+  EXPECT_EQ((*history)[1].verdict, Verdict::kAdmitted);
+  EXPECT_EQ((*history)[1].rights, "operator");
+}
+
+TEST_F(GateTest, RecoveryIsAttested) {
+  Admit(Attachment("attach:1", "client:1"));
+  Admit(Detachment("detach:1", "attach:1", "client:1"));
+  std::string bind2 =
+      MakeBind(alice_, {.id = "pb:2", .bound_at = "2026-03-28T20:24:30Z", .via_node = node_id_});
+  std::string r = MakeRecovery("recover:1", "detach:1", "client:2", "replace-device",
+                               "2026-03-28T20:25:00Z", node_id_, bind2);
+  Admission a = Admit(r);
+  ASSERT_EQ(a.verdict, Verdict::kAdmitted) << CodeName(a.report.code);
+  Verifier verifier;
+  EXPECT_TRUE(verifier.Verify(a.receipt).ok());
+  EXPECT_THAT(a.receipt, HasSubstr("proof/node-attestation"));
+  EXPECT_EQ(ledger_->GetClientInstance("client:2")->value().state, "recovered");
+}
+
+TEST_F(GateTest, GroupCommitStagesManyAndCommitsOnce) {
+  auto other = OpenLedger("sqlite::memory:");  // a private database: sees nothing either way
+  ASSERT_TRUE(other.ok());
+  auto a1 = gate_->Stage(Attachment("attach:1", "client:1"), Rights::kParticipant, now_);
+  auto a2 = gate_->Stage(Attachment("attach:2", "client:1"), Rights::kParticipant, now_);
+  auto d1 =
+      gate_->Stage(Detachment("detach:1", "attach:1", "client:1"), Rights::kParticipant, now_);
+  ASSERT_TRUE(a1.ok() && a2.ok() && d1.ok());
+  EXPECT_EQ(a1->verdict, Verdict::kAdmitted);
+  EXPECT_EQ(a2->report.code, Code::kClientBusy);  // sees the staged attach:1
+  EXPECT_EQ(d1->verdict, Verdict::kAdmitted);
+  EXPECT_EQ(gate_->staged(), 3u);
+  ASSERT_TRUE(gate_->Commit().ok());
+  EXPECT_EQ(gate_->staged(), 0u);
+  EXPECT_TRUE(ledger_->GetArtifact(Kind::kDetachment, "detach:1")->has_value());
+}
+
+TEST_F(GateTest, RolledBackBatchLeavesNothing) {
+  auto a1 = gate_->Stage(Attachment("attach:1", "client:1"), Rights::kParticipant, now_);
+  ASSERT_TRUE(a1.ok());
+  gate_->Rollback();
+  EXPECT_FALSE(ledger_->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
+  EXPECT_EQ(Admit(Attachment("attach:1", "client:1")).verdict, Verdict::kAdmitted);
+}
+
+TEST_F(GateTest, RecoveryOfAnEvictedDetachmentIsUnknownDetachment) {
+  RetentionPolicy keep_one;
+  keep_one.max_count = 1;
+  gate_ = MakeGate(keep_one);
+  Admit(Attachment("attach:1", "client:1"));
+  Admit(Attachment("attach:2", "client:2"));
+  Admit(Detachment("detach:1", "attach:1", "client:1", "user-request", "2026-03-28T20:05:00Z"));
+  Admit(Detachment("detach:2", "attach:2", "client:2", "user-request", "2026-03-28T20:06:00Z"));
+  std::string bind2 =
+      MakeBind(alice_, {.id = "pb:2", .bound_at = "2026-03-28T20:24:30Z", .via_node = node_id_});
+  // The next admission applies retention first: detach:1, the oldest, is evicted.
+  Admission r = Admit(MakeRecovery("recover:1", "detach:1", "client:1", "reattach-existing-device",
+                                   "2026-03-28T20:25:00Z", node_id_, bind2));
+  EXPECT_EQ(r.report.code, Code::kUnknownDetachment);
+  Admission ok = Admit(MakeRecovery("recover:2", "detach:2", "client:2", "reattach-existing-device",
+                                    "2026-03-28T20:25:00Z", node_id_, bind2));
+  EXPECT_EQ(ok.verdict, Verdict::kAdmitted) << CodeName(ok.report.code);
+}
+
+TEST_F(GateTest, SessionExpiryMintsOneAttestedDetachmentPerExpiredAttachment) {
+  Admit(Attachment("attach:old", "client:old", "2026-03-28T19:42:00Z"));
+  Admit(Attachment("attach:new", "client:new", "2026-03-28T20:50:00Z"));
+  auto minted = gate_->ExpireSessions(now_, 3600);
+  ASSERT_TRUE(minted.ok()) << minted.status().ToString();
+  ASSERT_EQ(minted->size(), 1u);
+  const Admission& a = (*minted)[0];
+  ASSERT_EQ(a.verdict, Verdict::kAdmitted)
+      << CodeName(a.report.code) << " "
+      << (a.report.errors.empty() ? "" : a.report.errors[0].message);
+  EXPECT_EQ(a.report.id, "detach:session-expired:attach:old");
+  EXPECT_THAT(a.receipt, HasSubstr("\"detach/reason\":\"session-expired\""));
+  EXPECT_THAT(a.receipt, HasSubstr("\"detached-at\":\"2026-03-28T20:42:00Z\""));
+  Verifier verifier;
+  EXPECT_TRUE(verifier.Verify(a.receipt).ok());
+  auto state = ledger_->GetClientInstance("client:old");
+  EXPECT_EQ(state->value().state, "detached");
+  EXPECT_EQ(state->value().reason, "session-expired");
+  EXPECT_EQ(ledger_->GetClientInstance("client:new")->value().state, "attached");
+
+  // Exactly once: a second run finds nothing left to expire.
+  auto again = gate_->ExpireSessions(now_, 3600);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+  // And the minted artifact, replayed, is a duplicate.
+  EXPECT_EQ(Admit(a.receipt, Rights::kGate).verdict, Verdict::kDuplicate);
+}
+
+TEST_F(GateTest, SessionExpiryRefusesANonPositiveTtl) {
+  EXPECT_EQ(gate_->ExpireSessions(now_, 0).status().code(), Code::kConfig);
+}
+
+}  // namespace
+}  // namespace podgate
