@@ -94,6 +94,30 @@ int RunHistory(const ShowOptions& options);
 // Opens the ledger at `url` for reading; a missing database is an error, not a new ledger.
 Result<std::unique_ptr<Ledger>> OpenExistingLedger(const std::string& url);
 
+// podgate serve (serve_command.cc): the gate as an HTTP service (src/server/, openapi.yaml).
+// With no options it runs on sqlite:./var/podgate.db at 127.0.0.1:8080, creating ./var/node.pem
+// and ./var/operator.token (mode 0600) on first run.
+struct ServeOptions {
+  std::string db = "sqlite:./var/podgate.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string node_key = "./var/node.pem";
+  std::string operator_token_file = "./var/operator.token";
+  std::string session_ttl;       // DURATION ("12h"); empty: no session expiry
+  std::string expiry_interval;   // how often expiry runs; empty: ttl/10 within [1s, 60s]
+  std::string access_log = "-";  // FILE, "-" (standard error) or "off"
+  int threads = 0;               // HTTP worker threads; 0: one per core
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_connections = 1024;
+  std::string request_timeout = "10s";
+  std::string idle_timeout = "60s";
+  std::int64_t skew_seconds = 300;
+  std::size_t batch = 512;  // admissions per group commit at most
+  std::optional<std::uint64_t> retain_max_count;
+  std::optional<std::int64_t> retain_max_age_seconds;
+};
+int RunServe(const ServeOptions& options);
+
 }  // namespace podgate::cli
 
 #endif  // PODGATE_CLI_COMMANDS_H_

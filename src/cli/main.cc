@@ -139,6 +139,53 @@ int Main(int argc, char** argv) {
   history_cmd->add_option("client-instance", history.client_instance, "A client-instance/id")
       ->required();
 
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "Run the gate as an HTTP service (openapi.yaml): admissions, reads, the event "
+      "stream, /healthz and /metrics");
+  serve_cmd->add_option("--db", serve.db, "Ledger URL (default sqlite:./var/podgate.db)");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--node-key", serve.node_key,
+                        "The node's PKCS#8 PEM Ed25519 key; created (0600) when missing "
+                        "(default ./var/node.pem)");
+  serve_cmd->add_option("--operator-token-file", serve.operator_token_file,
+                        "File holding the operator's bearer token, mode 0600; created with a "
+                        "random token when missing (default ./var/operator.token)");
+  serve_cmd->add_option("--session-ttl", serve.session_ttl,
+                        "Detach (session-expired) attachments older than this, e.g. 30m, 12h, 7d");
+  serve_cmd->add_option("--expiry-interval", serve.expiry_interval,
+                        "How often session expiry runs (default ttl/10 within 1s..60s)");
+  serve_cmd->add_option("--access-log", serve.access_log,
+                        "JSON access log: FILE, - for standard error (default) or off");
+  serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  serve_cmd
+      ->add_option("--max-body", serve.max_body_bytes,
+                   "Largest request body (= artifact) in bytes; larger is 413 (65536)")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 30));
+  serve_cmd
+      ->add_option("--max-header", serve.max_header_bytes,
+                   "Largest request head in bytes; larger is 431 (16384)")
+      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20));
+  serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "Open connections at most; more get 503 (1024)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  serve_cmd->add_option("--request-timeout", serve.request_timeout,
+                        "Whole request (head and body) must arrive within this (10s)");
+  serve_cmd->add_option("--idle-timeout", serve.idle_timeout,
+                        "Close a connection idle between requests for this long (60s)");
+  serve_cmd->add_option("--skew", serve.skew_seconds, "Tolerated clock skew in seconds (300)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
+  serve_cmd->add_option("--batch", serve.batch, "Admissions per group commit at most (512)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  serve_cmd->add_option("--retain-max-count", serve.retain_max_count,
+                        "Hold at most this many detachments (oldest detached-at evicted first)");
+  serve_cmd->add_option("--retain-max-age", serve.retain_max_age_seconds,
+                        "Evict detachments detached more than this many seconds ago");
+
   std::string schema_kind;
   auto* schema_cmd =
       app.add_subcommand("schema", "Print the JSON Schema document podgate enforces for a kind");
@@ -197,6 +244,7 @@ int Main(int argc, char** argv) {
     history.format = history_format == "json" ? Format::kJson : Format::kText;
     return RunHistory(history);
   }
+  if (serve_cmd->parsed()) return RunServe(serve);
   if (schema_cmd->parsed()) {
     auto kind = KindFromName(schema_kind);
     if (!kind) {

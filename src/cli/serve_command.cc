@@ -1,0 +1,249 @@
+// podgate serve: the gate as an HTTP service (DESIGN.md section 4; src/server/; openapi.yaml).
+//
+// Start-up: open (creating) the ledger, load the node key (creating ./var/node.pem-style files
+// on first run, mode 0600), load the operator token (creating it likewise), build the gate
+// behind its group-commit thread, a pool of read connections, and the HTTP server; print the
+// node id, the listen address and where the operator token is; serve until SIGTERM/SIGINT;
+// then stop accepting, finish requests in flight, drain the admission queue and exit 0.
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "podgate/gate.h"
+#include "podgate/keys.h"
+#include "podgate/ledger.h"
+#include "podgate/proof.h"
+#include "server/access_log.h"
+#include "server/api.h"
+#include "server/auth.h"
+#include "server/duration.h"
+#include "server/http_server.h"
+#include "server/ledger_backend.h"
+#include "server/metrics.h"
+
+namespace podgate::cli {
+namespace {
+
+int Fail(const Status& status) {
+  fmt::print(stderr, "podgate serve: {}\n", status.ToString());
+  return 2;
+}
+
+// Creates the directory that will hold `path` (mode 0700) when it is missing.
+Status EnsureParentDirectory(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return Status::Ok();
+  std::error_code ec;
+  if (std::filesystem::exists(parent, ec)) return Status::Ok();
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return Status(Code::kIoError,
+                  fmt::format("cannot create the directory {}: {}", parent.string(), ec.message()));
+  }
+  std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
+  return Status::Ok();
+}
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// "HOST:PORT" or "[V6]:PORT".
+Status ParseListen(std::string_view text, server::ServerOptions* options) {
+  std::string_view host, port;
+  if (text.starts_with('[')) {
+    std::size_t close = text.find("]:");
+    if (close == std::string_view::npos) {
+      return Status(Code::kUsage, fmt::format("--listen \"{}\" is not [ADDRESS]:PORT", text));
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      return Status(Code::kUsage, fmt::format("--listen \"{}\" is not HOST:PORT", text));
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535 || host.empty()) {
+    return Status(Code::kUsage, fmt::format("--listen \"{}\" is not HOST:PORT", text));
+  }
+  options->host = std::string(host == "localhost" ? "127.0.0.1" : host);
+  options->port = static_cast<std::uint16_t>(value);
+  return Status::Ok();
+}
+
+Result<std::chrono::milliseconds> Duration(std::string_view flag, const std::string& text) {
+  auto d = server::ParseDuration(text);
+  if (!d.ok()) return Status(Code::kUsage, fmt::format("{}: {}", flag, d.status().message()));
+  return d;
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& options) {
+  ::signal(SIGPIPE, SIG_IGN);
+
+  server::ServerOptions http;
+  if (Status s = ParseListen(options.listen, &http); !s.ok()) return Fail(s);
+  http.threads = options.threads;
+  http.max_body_bytes = options.max_body_bytes;
+  http.max_header_bytes = options.max_header_bytes;
+  http.max_connections = options.max_connections;
+  auto request_timeout = Duration("--request-timeout", options.request_timeout);
+  if (!request_timeout.ok()) return Fail(request_timeout.status());
+  http.request_timeout = *request_timeout;
+  auto idle_timeout = Duration("--idle-timeout", options.idle_timeout);
+  if (!idle_timeout.ok()) return Fail(idle_timeout.status());
+  http.idle_timeout = *idle_timeout;
+
+  std::int64_t ttl_seconds = -1;
+  std::chrono::milliseconds expiry_interval{0};
+  if (!options.session_ttl.empty()) {
+    auto ttl = Duration("--session-ttl", options.session_ttl);
+    if (!ttl.ok()) return Fail(ttl.status());
+    if (ttl->count() < 1000) return Fail(Status(Code::kUsage, "--session-ttl must be at least 1s"));
+    ttl_seconds = ttl->count() / 1000;
+    expiry_interval =
+        std::clamp(*ttl / 10, std::chrono::milliseconds(1000), std::chrono::milliseconds(60'000));
+    if (!options.expiry_interval.empty()) {
+      auto every = Duration("--expiry-interval", options.expiry_interval);
+      if (!every.ok()) return Fail(every.status());
+      if (every->count() < 10) {
+        return Fail(Status(Code::kUsage, "--expiry-interval must be at least 10ms"));
+      }
+      expiry_interval = *every;
+    }
+  }
+
+  server::AccessLog log;
+  if (Status s = log.Open(options.access_log); !s.ok()) return Fail(s);
+
+  // The ledger, created on first run.
+  if (options.db.starts_with("sqlite:") && options.db != "sqlite::memory:") {
+    if (Status s = EnsureParentDirectory(options.db.substr(7)); !s.ok()) return Fail(s);
+  }
+  auto ledger = OpenLedger(options.db);
+  if (!ledger.ok()) return Fail(ledger.status());
+  int threads = http.threads > 0
+                    ? http.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto reads = server::LedgerReadModel::Open(options.db, static_cast<std::size_t>(threads) + 1);
+  if (!reads.ok()) return Fail(reads.status());
+
+  // The node key, created on first run.
+  bool key_created = false;
+  if (!Exists(options.node_key)) {
+    if (Status s = EnsureParentDirectory(options.node_key); !s.ok()) return Fail(s);
+    if (Status s = SaveSecretKey(SecretKey::Generate(), options.node_key); !s.ok()) return Fail(s);
+    key_created = true;
+  }
+  auto key = LoadSecretKey(options.node_key);
+  if (!key.ok()) return Fail(key.status());
+  std::string node_id = key->public_key().ToId(Role::kNode);
+
+  // The operator token, created on first run.
+  bool token_created = false;
+  Result<server::OperatorToken> token = Status(Code::kInternal, "unset");
+  if (!Exists(options.operator_token_file)) {
+    if (Status s = EnsureParentDirectory(options.operator_token_file); !s.ok()) return Fail(s);
+    token = server::OperatorToken::Create(options.operator_token_file);
+    token_created = true;
+  } else {
+    token = server::OperatorToken::Load(options.operator_token_file);
+  }
+  if (!token.ok()) return Fail(token.status());
+
+  // The gate behind its group-commit thread; the verifiers of the HTTP workers share its
+  // proof cache, so the gate finds the signatures they checked.
+  auto cache = std::make_shared<ProofCache>();
+  GateOptions gate_options;
+  gate_options.node_id = node_id;
+  gate_options.skew_seconds = options.skew_seconds;
+  gate_options.validator.max_bytes = options.max_body_bytes;
+  gate_options.retention.max_count = options.retain_max_count;
+  gate_options.retention.max_age_seconds = options.retain_max_age_seconds;
+  auto gate = Gate::Create(gate_options, ledger->get(), std::move(key.value()), cache);
+  if (!gate.ok()) return Fail(gate.status());
+
+  server::Notifier notifier;
+  server::Metrics metrics;
+  server::GateAdmitter admitter(std::move(ledger.value()), std::move(gate.value()), NowUtc,
+                                &notifier, options.batch);
+  std::atomic<std::uint64_t> expired_total{0};
+  metrics.AddSampler("podgate_ledger_last_sequence",
+                     "Highest ledger sequence number admitted by this process.", "gauge",
+                     [&admitter] { return static_cast<double>(admitter.last_seq()); });
+  metrics.AddSampler("podgate_group_commits_total", "Batches committed by the gate.", "counter",
+                     [&admitter] { return static_cast<double>(admitter.batches()); });
+  metrics.AddSampler("podgate_proof_cache_hits_total",
+                     "Signature checks answered by the verified-proof cache.", "counter",
+                     [cache] { return static_cast<double>(cache->hits()); });
+  metrics.AddSampler("podgate_proof_cache_misses_total",
+                     "Signature checks the verified-proof cache did not hold.", "counter",
+                     [cache] { return static_cast<double>(cache->misses()); });
+  metrics.AddSampler("podgate_session_expiry_minted_total",
+                     "session-expired detachments minted by the gate.", "counter",
+                     [&expired_total] { return static_cast<double>(expired_total.load()); });
+
+  server::ApiOptions api_options;
+  api_options.node_id = node_id;
+  api_options.max_artifact_bytes = options.max_body_bytes;
+  api_options.skew_seconds = options.skew_seconds;
+  server::Api api(api_options, &admitter, reads->get(), &token.value(), &metrics, cache, NowUtc);
+
+  server::Server http_server(http, &api, &metrics, &log, &notifier);
+  if (Status s = http_server.Listen(); !s.ok()) return Fail(s);
+
+  auto expire = [&admitter, &log, &expired_total, ttl_seconds] {
+    admitter.ExpireSessions(ttl_seconds, [&log, &expired_total](Result<std::size_t> minted) {
+      if (!minted.ok()) {
+        log.Event("session-expiry", minted.status().ToString());
+      } else if (*minted > 0) {
+        expired_total.fetch_add(*minted);
+        log.Event("session-expiry",
+                  fmt::format("minted {} session-expired detachment(s)", *minted));
+      }
+    });
+  };
+  if (ttl_seconds >= 0) {
+    expire();
+    http_server.Every(expiry_interval, expire);
+  }
+
+  std::string host = http.host.find(':') != std::string::npos ? "[" + http.host + "]" : http.host;
+  fmt::print("podgate serve: node id {}{}\n", node_id,
+             key_created ? fmt::format(" (new key written to {})", options.node_key)
+                         : fmt::format(" (key {})", options.node_key));
+  fmt::print("podgate serve: listening on http://{}:{}\n", host, http_server.port());
+  fmt::print(
+      "podgate serve: operator token in {}{}; send it as \"Authorization: Bearer "
+      "<token>\"\n",
+      options.operator_token_file, token_created ? " (created now, mode 0600)" : "");
+  fmt::print("podgate serve: ledger {}; session ttl {}\n", options.db,
+             ttl_seconds >= 0 ? options.session_ttl : std::string("off"));
+  std::fflush(stdout);
+  log.Event("start", fmt::format("listening on {}:{}", host, http_server.port()));
+
+  http_server.Run(/*handle_signals=*/true);
+  admitter.Drain();
+  log.Event("stop", "every admission answered and committed; bye");
+  return 0;
+}
+
+}  // namespace podgate::cli
