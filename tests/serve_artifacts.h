@@ -16,7 +16,7 @@
 #include "podgate/keys.h"
 #include "podgate/proof.h"
 
-namespace podgate::testing {
+namespace podgate::serve_test {
 
 inline SecretKey SeedKey(std::uint8_t byte) {
   std::array<std::uint8_t, 32> seed{};
@@ -71,6 +71,6 @@ inline std::string PostSignature(const SecretKey& participant, Kind kind, std::s
   return input.ok() ? participant.Sign(*input) : std::string("bad");
 }
 
-}  // namespace podgate::testing
+}  // namespace podgate::serve_test
 
 #endif  // PODGATE_TESTS_SERVE_ARTIFACTS_H_

@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-namespace podgate::testing {
+namespace podgate::serve_test {
 
 struct HttpResult {
   int status = 0;  // 0: no (complete) response: the connection closed or timed out
@@ -206,6 +206,6 @@ inline HttpResult Request(std::uint16_t port, std::string_view method, std::stri
   return c.ReadResponse();
 }
 
-}  // namespace podgate::testing
+}  // namespace podgate::serve_test
 
 #endif  // PODGATE_TESTS_SERVE_HTTP_CLIENT_H_

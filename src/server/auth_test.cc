@@ -79,25 +79,25 @@ TEST(Bearer, Parse) {
 }
 
 TEST(PostSignature, VerifiesOnlyTheSignedArtifact) {
-  SecretKey participant = testing::ParticipantKey();
-  std::string node = testing::NodeKey().public_key().ToId(Role::kNode);
-  std::string bind = testing::SignedBind(participant, node, "pb:1");
-  std::string d = testing::Detachment("detach:1", "attach:1", "client:1", node, bind);
-  std::string sig = testing::PostSignature(participant, Kind::kDetachment, d);
+  SecretKey participant = serve_test::ParticipantKey();
+  std::string node = serve_test::NodeKey().public_key().ToId(Role::kNode);
+  std::string bind = serve_test::SignedBind(participant, node, "pb:1");
+  std::string d = serve_test::Detachment("detach:1", "attach:1", "client:1", node, bind);
+  std::string sig = serve_test::PostSignature(participant, Kind::kDetachment, d);
   EXPECT_TRUE(VerifyPostSignature(Kind::kDetachment, d, sig).ok());
   // Another artifact, another kind's domain, another key: refused.
-  std::string d2 = testing::Detachment("detach:2", "attach:1", "client:1", node, bind);
+  std::string d2 = serve_test::Detachment("detach:2", "attach:1", "client:1", node, bind);
   EXPECT_EQ(VerifyPostSignature(Kind::kDetachment, d2, sig).code(), Code::kUnauthorized);
-  std::string as_recovery = testing::PostSignature(participant, Kind::kRecovery, d);
+  std::string as_recovery = serve_test::PostSignature(participant, Kind::kRecovery, d);
   EXPECT_FALSE(VerifyPostSignature(Kind::kDetachment, d, as_recovery).ok());
-  std::string by_node = testing::PostSignature(testing::NodeKey(), Kind::kDetachment, d);
+  std::string by_node = serve_test::PostSignature(serve_test::NodeKey(), Kind::kDetachment, d);
   EXPECT_FALSE(VerifyPostSignature(Kind::kDetachment, d, by_node).ok());
   EXPECT_FALSE(VerifyPostSignature(Kind::kDetachment, d, "not base64url!").ok());
   EXPECT_FALSE(VerifyPostSignature(Kind::kDetachment, "{}", sig).ok());
 }
 
 TEST(ReadSignature, VerifiesWithinSkew) {
-  SecretKey participant = testing::ParticipantKey();
+  SecretKey participant = serve_test::ParticipantKey();
   std::string id = participant.public_key().ToId(Role::kParticipant);
   Timestamp now = *ParseRfc3339("2026-03-28T20:00:00Z");
   std::string ts = "2026-03-28T20:01:00Z";
@@ -109,7 +109,7 @@ TEST(ReadSignature, VerifiesWithinSkew) {
   // Another target, a stale timestamp, another participant id, missing headers.
   EXPECT_FALSE(VerifyReadSignature("GET", target + "x", id, ts, sig, now, 300).ok());
   EXPECT_FALSE(VerifyReadSignature("GET", target, id, ts, sig, now.PlusSeconds(600), 300).ok());
-  std::string other = testing::NodeKey().public_key().ToId(Role::kParticipant);
+  std::string other = serve_test::NodeKey().public_key().ToId(Role::kParticipant);
   EXPECT_FALSE(VerifyReadSignature("GET", target, other, ts, sig, now, 300).ok());
   EXPECT_FALSE(VerifyReadSignature("GET", target, id, "", sig, now, 300).ok());
   EXPECT_FALSE(VerifyReadSignature("GET", target, id, "yesterday", sig, now, 300).ok());

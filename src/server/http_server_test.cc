@@ -14,10 +14,10 @@
 namespace podgate::server {
 namespace {
 
-using podgate::testing::BuildRequest;
-using podgate::testing::HttpResult;
-using podgate::testing::Request;
-using podgate::testing::TestConnection;
+using podgate::serve_test::BuildRequest;
+using podgate::serve_test::HttpResult;
+using podgate::serve_test::Request;
+using podgate::serve_test::TestConnection;
 
 // A stream that sends "data: N\n\n" for every Notify() it was woken by, up to `limit`.
 class CountingStream : public StreamSource {
