@@ -1,7 +1,7 @@
 // base58btc (the Bitcoin alphabet), as multibase 'z' and did:key use it.
 //
-// Leading zero bytes encode as leading '1' characters and back. The quadratic big-number
-// conversion is fine for the short strings it serves (keys: 34 bytes).
+// Leading zero bytes encode as leading '1' characters and back. The big-number conversions are
+// quadratic, which is fine for the short strings they serve (keys: 34 bytes).
 //
 // Thread safety: pure functions.
 

@@ -28,7 +28,9 @@ std::string PublicKey::ToMultibase() const {
   buffer[0] = kEd25519PubCodec[0];
   buffer[1] = kEd25519PubCodec[1];
   std::copy(bytes.begin(), bytes.end(), buffer + 2);
-  return "z" + codec::Base58Encode(buffer);
+  std::string out = "z";  // multibase base58btc
+  out += codec::Base58Encode(buffer);
+  return out;
 }
 
 std::string PublicKey::ToId(Role role) const { return PrefixOf(role) + ToMultibase(); }

@@ -1,3 +1,5 @@
+#include <sodium.h>
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -131,6 +133,61 @@ RC_GTEST_PROP(Base64UrlProperty, RoundTrips, (std::vector<std::uint8_t> bytes)) 
   auto back = Base64UrlDecode(text);
   RC_ASSERT(back.has_value());
   RC_ASSERT(*back == std::string(bytes.begin(), bytes.end()));
+}
+
+}  // namespace
+}  // namespace podgate
+
+namespace podgate {
+namespace {
+
+// libsodium's strict decoder, the reference for Base64UrlDecode.
+std::optional<std::string> SodiumDecode(std::string_view text) {
+  std::string out(text.size() * 3 / 4 + 1, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+RC_GTEST_PROP(Base64UrlProperty, AsStrictAsLibsodium, ()) {
+  // Strings over the url-safe alphabet plus a few intruders, of every length class.
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= \n";
+  auto text = *rc::gen::container<std::string>(
+      rc::gen::map(rc::gen::inRange<std::size_t>(0, alphabet.size()),
+                   [&](std::size_t i) { return alphabet[i]; }));
+  RC_ASSERT(Base64UrlDecode(text) == SodiumDecode(text));
+}
+
+RC_GTEST_PROP(Base64UrlProperty, MutatedSignaturesAgreeWithLibsodium,
+              (std::vector<std::uint8_t> bytes, std::uint8_t position, char replacement)) {
+  std::string text = Base64UrlEncode(bytes);
+  RC_PRE(!text.empty());
+  text[position % text.size()] = replacement;
+  if (static_cast<unsigned char>(replacement) < 0x80) {
+    RC_ASSERT(Base64UrlDecode(text) == SodiumDecode(text));
+  } else {
+    RC_ASSERT(!Base64UrlDecode(text).has_value());
+  }
+}
+
+TEST(Base64UrlTest, RefusesBytesOutsideAsciiWhereLibsodiumAliasesThem) {
+  // libsodium 1.0.18 reads a (signed) char above 0x7f as some alphabet character: "\xffA"
+  // decodes to 0xfc there. Such text is not base64url, and a signature must have one spelling.
+  EXPECT_TRUE(SodiumDecode("\xff"
+                           "A")
+                  .has_value());
+  EXPECT_EQ(Base64UrlDecode("\xff"
+                            "A"),
+            std::nullopt);
+  EXPECT_EQ(Base64UrlDecode("Zm9\xc3\xa9"), std::nullopt);
 }
 
 }  // namespace

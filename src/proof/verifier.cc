@@ -117,11 +117,17 @@ struct Verifier::Impl {
   }
 
   void CheckBind(json::Object bind, std::string_view base) {
-    auto id = DecodeId(StringMember(bind, "participant/id"), Role::kParticipant);
+    std::string_view id_text = StringMember(bind, "participant/id");
+    std::string_view key_text = StringMember(bind, "participant/key/public");
+    auto id = DecodeId(id_text, Role::kParticipant);
     if (!id.ok()) {
       Fail(Code::kKeyMismatch, Pointer(base, "participant/id"), "key", id.status().message());
     }
-    auto key = DecodeMultibaseKey(StringMember(bind, "participant/key/public"));
+    // base58btc is a bijection: the same text is the same key, decoded once.
+    constexpr std::string_view kPrefix = "participant:did:key:";
+    bool same_text = id_text.size() == kPrefix.size() + key_text.size() &&
+                     id_text.substr(kPrefix.size()) == key_text;
+    Result<PublicKey> key = id.ok() && same_text ? id : DecodeMultibaseKey(key_text);
     std::string key_path = Pointer(base, "participant/key/public");
     if (!key.ok()) {
       Fail(Code::kKeyMismatch, key_path, "key", key.status().message());
