@@ -305,6 +305,24 @@ TEST_F(CliTest, MissingFileExitsTwoAndTheOthersAreStillChecked) {
   EXPECT_EQ(r.exit_code, 2) << Show(r);
 }
 
+// BUG cli-io-errors (src/cli/input.cc InputReader::ReadAll keeps only the first error, and
+// src/cli/validate_command.cc RunValidate reports it once, after all inputs): with two
+// unreadable inputs only the first is named on standard error. Proposed fix: in RunValidate,
+// read the inputs one at a time (reader.ReadAll({input}, ...)) and call
+// reporter.InputError() for each failure as it happens, so every unreadable input is named,
+// in input order.
+TEST_F(CliTest, EveryUnreadableInputIsNamed) {
+  GTEST_SKIP() << "known bug cli-io-errors: only the first unreadable input is reported";
+  std::string good = Put("good.json", kBind);
+  std::string first = (dir_ / "first-missing.json").string();
+  std::string second = (dir_ / "second-missing.json").string();
+  RunResult r = Podgate({"validate", first, good, second});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_THAT(r.err, HasSubstr(first));
+  EXPECT_THAT(r.err, HasSubstr(second));
+  EXPECT_LT(r.err.find(first), r.err.find(second));
+}
+
 TEST_F(CliTest, DirectoryIsAnIoError) {
   RunResult r = Podgate({"validate", dir_.string()});
   EXPECT_EQ(r.exit_code, 2) << Show(r);

@@ -165,6 +165,17 @@ TEST(StrictScannerTest, StructureAndFraming) {
   ExpectReject("{/*c*/}", 1, "expected a member name");
 }
 
+// BUG scanner-end-message (src/json/strict_scanner.cc, Scanner::Describe): at the end of the
+// input Describe() returns "the end of the document", and callers format "unexpected {}", so
+// the message reads "unexpected the end of the document, expected ':'". Proposed fix: return
+// "end of the document" from Describe() for at >= size.
+TEST(StrictScannerTest, EndOfInputMessagesReadWell) {
+  GTEST_SKIP() << "known bug scanner-end-message: \"unexpected the end of the document\"";
+  ExpectReject(R"({"a")", 4, "unexpected end of the document, expected ':'");
+  ExpectReject(R"({"a":1)", 6, "unexpected end of the document, expected ',' or '}'");
+  ExpectReject("{", 1, "unexpected end of the document, expected a member name");
+}
+
 TEST(StrictScannerTest, DuplicateNamesAfterUnescaping) {
   ExpectReject(R"({"a":1,"a":2})", 7, "duplicate member name \"a\"");
   ExpectReject(R"({"a":1,"\u0061":2})", 7, "duplicate member name \"a\"");
