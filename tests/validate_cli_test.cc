@@ -565,6 +565,23 @@ TEST_F(CliTest, JsonStringsAreEscaped) {
   EXPECT_EQ(line.id, "pb:\"q\\\a");
 }
 
+// BUG cli-json-invalid-utf8-name (src/cli/reporter.cc Reporter::EmitJson, via
+// json::AppendQuoted which copies non-ASCII bytes as they are): a file name that is not UTF-8
+// (legal on Linux) is written raw into the "input" member, so the line is not JSON. Proposed
+// fix: in EmitJson, write the input name through a helper that replaces each invalid UTF-8
+// sequence with U+FFFD (or give AppendQuoted that behavior, and say so in writer.h).
+TEST_F(CliTest, JsonLinesStayJsonForNamesThatAreNotUtf8) {
+  GTEST_SKIP() << "known bug cli-json-invalid-utf8-name: raw bytes in \"input\"";
+  std::string file = Put("latin1-\xE9t\xE9.json", kBind);
+  RunResult r = Podgate({"validate", "--format", "json", file});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+  auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << Show(r);
+  JsonLine line = ParseLine(lines[0]);
+  EXPECT_TRUE(line.ok);
+  EXPECT_THAT(line.input, HasSubstr("latin1-"));
+}
+
 TEST_F(CliTest, QuietPrintsOnlyTheCountLine) {
   std::string a = Put("a.json", kDetachment);
   std::string b = Put("b.json", "{");
