@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The serve benchmark: sustained admissions per second of operator-posted detachments through
+# `podgate serve` on loopback, driven by wrk (bench/serve.lua), against the crypto floor
+# measured in the same run.
+#
+#   bench/serve.sh            (COUNT detachments per phase, default 60000; SECONDS_PER_RUN 8)
+#
+# Setup: a fresh ledger; podgate_servegen writes 2*COUNT attachments and their detachments,
+# every artifact with its own participant bind (1000 participants), so every detachment costs
+# one real Ed25519 verification (no proof-cache hit) and one signature (the node attestation);
+# `podgate admit --operator` puts the attachments in the ledger. Then podgate serve runs with
+# its defaults (one HTTP worker per core, group commit, SQLite WAL synchronous=FULL, access log
+# to a file) and wrk posts detachments, each exactly once:
+#   1. max:  CONNECTIONS (64) connections as fast as the server answers, SECONDS_PER_RUN;
+#   2. half: paced to half the rate of 1 (wrk delay per request), SECONDS_PER_RUN.
+# Printed: admissions/s, p50 and p99 latency of each run; the floor (podgate_servegen floor:
+# one verify + one sign per detachment on every core, nothing else); the ratio max/floor.
+# Targets: ratio >= 0.6, p99 < 20 ms at half rate. Every answer must be 201 (checked).
+# PODGATE_BUILD_DIR=DIR uses another build directory (default: build-release).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+count=${COUNT:-60000}
+seconds=${SECONDS_PER_RUN:-8}
+connections=${CONNECTIONS:-64}
+threads=$(nproc)
+
+command -v wrk >/dev/null || { echo "serve.sh: wrk is missing (scripts/install-deps)" >&2; exit 2; }
+if [[ -n ${PODGATE_BUILD_DIR:-} ]]; then
+  build=$PODGATE_BUILD_DIR
+  if [[ ! -f $build/CMakeCache.txt ]]; then
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODGATE_BUILD_TESTS=OFF \
+      >/dev/null
+  fi
+else
+  build=$root/build-release
+  if [[ ! -f $build/CMakeCache.txt ]]; then cmake --preset release >/dev/null; fi
+fi
+cmake --build "$build" --target podgate podgate_servegen >/dev/null
+podgate=$build/podgate
+gen=$build/podgate_servegen
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$podgate" keygen --out "$work/node.pem" >/dev/null
+node_id=$("$podgate" did "$work/node.pem" --role node)
+calib=$((count / 4))
+"$gen" artifacts --node-key "$work/node.pem" --count $((2 * count + calib)) --out "$work"
+sed -n "1,${count}p" "$work/detachments.ndjson" >"$work/max.ndjson"
+sed -n "$((count + 1)),$((2 * count))p" "$work/detachments.ndjson" >"$work/half.ndjson"
+sed -n "$((2 * count + 1)),\$p" "$work/detachments.ndjson" >"$work/calib.ndjson"
+"$podgate" admit --db "sqlite:$work/ledger.db" --node-id "$node_id" --node-key "$work/node.pem" \
+  --operator --quiet --ndjson "$work/attachments.ndjson" >/dev/null
+
+token=bench-operator-token-0123456789abcdef
+(umask 077 && echo "$token" >"$work/operator.token")
+"$podgate" serve --db "sqlite:$work/ledger.db" --listen 127.0.0.1:0 --node-key "$work/node.pem" \
+  --operator-token-file "$work/operator.token" --access-log "$work/access.log" \
+  >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/serve.out")
+[[ -n $url ]] || { cat "$work/serve.err" >&2; exit 1; }
+
+# One wrk run: prints "requests seconds not_created p50_ms p99_ms".
+run_wrk() {  # FILE CONNECTIONS DELAY_MS
+  local out
+  out=$(SERVE_DELAY_MS=$3 wrk -t "$threads" -c "$2" -d "${seconds}s" --timeout 10s \
+    -s bench/serve.lua "$url/v1/detachments" -- "$1" "$threads" "$token" /v1/detachments "$3" \
+    2>"$work/wrk.err")
+  local result
+  result=$(grep '^RESULT' <<<"$out") || { echo "$out" >&2; cat "$work/wrk.err" >&2; exit 1; }
+  sed -E 's/RESULT requests=([0-9]+) seconds=([0-9.]+) not_created=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)/\1 \2 \3 \4 \5/' <<<"$result"
+}
+
+read -r max_n max_s max_bad max_p50 max_p99 < <(run_wrk "$work/max.ndjson" "$connections" 0)
+max_rate=$(awk -v n="$max_n" -v s="$max_s" 'BEGIN {printf "%.0f", n / s}')
+# Half rate: C connections each pausing DELAY ms after every answer, about C * 1000 / (DELAY +
+# latency) requests/s. A short calibration run measures the rate of a first guess of C, and C
+# is scaled so that the measured run lands on half the maximum rate.
+half_target=$((max_rate / 2))
+delay_ms=20
+guess=$(( (half_target * delay_ms + 999) / 1000 ))
+((guess < threads)) && guess=$threads
+saved_seconds=$seconds
+seconds=3
+read -r cal_n cal_s _ _ _ < <(run_wrk "$work/calib.ndjson" "$guess" "$delay_ms")
+seconds=$saved_seconds
+half_conns=$(awk -v g="$guess" -v t="$half_target" -v n="$cal_n" -v s="$cal_s" \
+  'BEGIN {c = g * t / (n / s); printf "%d", c + 0.5}')
+((half_conns < threads)) && half_conns=$threads
+read -r half_n half_s half_bad half_p50 half_p99 < <(run_wrk "$work/half.ndjson" "$half_conns" "$delay_ms")
+half_rate=$(awk -v n="$half_n" -v s="$half_s" 'BEGIN {printf "%.0f", n / s}')
+
+floor=$("$gen" floor --count 40000)
+
+kill -TERM "$server_pid"
+wait "$server_pid" && server_rc=0 || server_rc=$?
+server_pid=""
+
+echo "serve benchmark: operator-posted detachments, $threads HTTP workers, wrk -t$threads, loopback"
+printf '  max rate : %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connections, %s not 201)\n' \
+  "$max_rate" "$max_p50" "$max_p99" "$connections" "$max_bad"
+printf '  half rate: %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connections, %s ms pause, %s not 201)\n' \
+  "$half_rate" "$half_p50" "$half_p99" "$half_conns" "$delay_ms" "$half_bad"
+printf '  floor    : %6s verify+sign/s on %s threads\n' "$floor" "$threads"
+awk -v m="$max_rate" -v f="$floor" 'BEGIN {printf "  ratio max/floor: %.2f (target >= 0.60)\n", m / f}'
+echo "  server exit code after SIGTERM: $server_rc"
+if [[ $max_bad != 0 || $half_bad != 0 || $server_rc != 0 ]]; then
+  echo "serve.sh: some answers were not 201, or the server did not exit 0" >&2
+  exit 1
+fi
