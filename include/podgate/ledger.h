@@ -26,12 +26,14 @@
 //
 // Thread safety: a Ledger (and its transactions) is used by one thread at a time; at most one
 // transaction is open per Ledger. Several Ledger objects, threads or processes may share one
-// database: engines serialise writers themselves (SQLite: WAL and a busy timeout).
+// database: engines serialise writers themselves (SQLite: WAL and a busy timeout; PostgreSQL: a
+// row lock every write transaction takes first, see src/store/postgres_ledger.h).
 
 #ifndef PODGATE_LEDGER_H_
 #define PODGATE_LEDGER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -234,6 +236,8 @@ class Ledger {
 };
 
 struct LedgerOptions {
+  // SQLite: the busy timeout. PostgreSQL: statement_timeout and lock_timeout (unless the URL
+  // sets them); a statement that runs out of it fails with code unavailable.
   int busy_timeout_ms = 10'000;
   // When false, a missing database is an error (for readers such as podgate show).
   bool create_if_missing = true;
@@ -243,9 +247,25 @@ struct LedgerOptions {
 };
 
 // Opens the ledger a URL names: "sqlite:PATH" (created when missing; "sqlite::memory:" for a
-// private in-memory ledger). Any other scheme, postgresql:// included for now, is a config
+// private in-memory ledger) or "postgresql://..." / "postgres://..." (a libpq connection URI;
+// the ledger's tables are created in the database when missing). Any other scheme is a config
 // error that names the supported ones.
 Result<std::unique_ptr<Ledger>> OpenLedger(std::string_view url, LedgerOptions options = {});
+
+// A running watch on a ledger (WatchLedger); destroying it stops it.
+class LedgerWatch {
+ public:
+  virtual ~LedgerWatch() = default;
+};
+
+// Calls `on_change`, from a thread of the watch's own, soon after any connection (of this
+// process or another) commits facts to the ledger `url` names, and once more whenever the watch
+// reconnects (facts may have been committed while it was away): the event streams of several
+// gate processes sharing one PostgreSQL ledger stay current (LISTEN/NOTIFY). For SQLite the
+// watch does nothing: the process that writes an embedded ledger wakes its own streams.
+// `on_change` must be thread-safe and must not block for long.
+Result<std::unique_ptr<LedgerWatch>> WatchLedger(std::string_view url,
+                                                 std::function<void()> on_change);
 
 }  // namespace podgate
 
