@@ -40,3 +40,13 @@ if [[ $status -ne 1 ]]; then
 fi
 node "$here/compare.mjs" "$cases" "$work/podgate.ndjson" "$work/reference.ndjson" \
   "$work/cases.meta.ndjson"
+
+# Again with the kind forced (--kind): every artifact against one schema, whatever it is.
+for kind in participant-bind client-instance-recovery; do
+  "$podgate" validate --ndjson --format json --kind "$kind" "$cases" \
+    >"$work/podgate-$kind.ndjson" 2>"$work/podgate.stderr" || status=$?
+  node "$reference/validate.mjs" --report --kind "$kind" "$cases" \
+    >"$work/reference-$kind.ndjson" || status=$?
+  node "$here/compare.mjs" --forced-kind "$cases" "$work/podgate-$kind.ndjson" \
+    "$work/reference-$kind.ndjson" "$work/cases.meta.ndjson"
+done
