@@ -3,6 +3,7 @@
 #include "server/http_server.h"
 
 #include <atomic>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -539,10 +540,20 @@ void Server::Run(bool handle_signals) {
   int threads = Impl::Threads(impl.shared.options);
   std::vector<std::thread> workers;
   workers.reserve(static_cast<std::size_t>(threads - 1));
-  for (int i = 1; i < threads; ++i) {
-    workers.emplace_back([&impl] { impl.shared.ioc.run(); });
-  }
-  impl.shared.ioc.run();
+  // A handler that throws (only std::bad_alloc can) must not take the server down: log, and
+  // go on serving; the connection it ran for is dropped with its handler.
+  auto serve = [&impl] {
+    while (true) {
+      try {
+        impl.shared.ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        impl.shared.log->Event("error", std::string("a handler failed: ") + e.what());
+      }
+    }
+  };
+  for (int i = 1; i < threads; ++i) workers.emplace_back(serve);
+  serve();
   for (auto& w : workers) w.join();
 }
 
