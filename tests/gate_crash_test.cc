@@ -70,9 +70,9 @@ constexpr const char* kHalfThere[] = {
     "WHERE a.detached_by IS NOT d.id",
     // an admitted fact without its verdict, or an admitted verdict without its fact
     "SELECT COUNT(*) FROM events e WHERE e.type <> 'evicted' AND NOT EXISTS "
-    "(SELECT 1 FROM verdicts v WHERE v.fact_seq = e.seq AND v.verdict = 'admitted')",
-    "SELECT COUNT(*) FROM verdicts v WHERE v.verdict = 'admitted' AND NOT EXISTS "
-    "(SELECT 1 FROM events e WHERE e.seq = v.fact_seq)",
+    "(SELECT 1 FROM admissions v WHERE v.seq = e.seq)",
+    "SELECT COUNT(*) FROM admissions v WHERE NOT EXISTS "
+    "(SELECT 1 FROM events e WHERE e.seq = v.seq)",
 };
 
 struct ChildRun {

@@ -36,7 +36,6 @@ CREATE TABLE events(
 CREATE INDEX events_client ON events(client_instance);
 CREATE INDEX events_related ON events(related_client_instance)
   WHERE related_client_instance <> '';
-CREATE INDEX events_participant ON events(participant);
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
@@ -52,9 +51,10 @@ CREATE TABLE attachments(
   bound_s INTEGER NOT NULL,
   bound_ns INTEGER NOT NULL,
   digest BLOB NOT NULL,
-  seq INTEGER NOT NULL UNIQUE REFERENCES events(seq),
-  detached_by TEXT UNIQUE
+  seq INTEGER NOT NULL,  -- the admitting event (events.seq)
+  detached_by TEXT      -- set once; detachments.attachment_id UNIQUE backs "at most once"
 );
+CREATE INDEX attachments_participant ON attachments(participant);
 CREATE UNIQUE INDEX attachments_one_live ON attachments(client_instance)
   WHERE detached_by IS NULL;
 CREATE INDEX attachments_live_age ON attachments(attached_s, attached_ns)
@@ -79,8 +79,8 @@ CREATE TABLE detachments(
   detached_s INTEGER NOT NULL,
   detached_ns INTEGER NOT NULL,
   digest BLOB NOT NULL,
-  seq INTEGER NOT NULL UNIQUE REFERENCES events(seq),
-  recovered_by TEXT UNIQUE
+  seq INTEGER NOT NULL,
+  recovered_by TEXT  -- set once; recoveries.detachment_id UNIQUE backs "at most once"
 );
 CREATE INDEX detachments_age ON detachments(detached_s, detached_ns, seq);
 CREATE TRIGGER detachments_frozen BEFORE UPDATE ON detachments
@@ -102,13 +102,22 @@ CREATE TABLE recoveries(
   recovered_s INTEGER NOT NULL,
   recovered_ns INTEGER NOT NULL,
   digest BLOB NOT NULL,
-  seq INTEGER NOT NULL UNIQUE REFERENCES events(seq)
+  seq INTEGER NOT NULL
 );
+CREATE INDEX recoveries_participant ON recoveries(participant);
 CREATE TRIGGER recoveries_no_update BEFORE UPDATE ON recoveries
   BEGIN SELECT RAISE(ABORT, 'an admitted recovery never changes'); END;
 CREATE TRIGGER recoveries_no_delete BEFORE DELETE ON recoveries
   BEGIN SELECT RAISE(ABORT, 'an admitted recovery is never removed'); END;
 
+-- The verdict history: the gate's decision on each admitted fact (keyed by its event), and
+-- every duplicate or rejected decision, placed in the log by the last event before it.
+CREATE TABLE admissions(
+  seq INTEGER PRIMARY KEY,  -- events.seq of the admitted fact
+  rights TEXT NOT NULL,
+  decided_s INTEGER NOT NULL,
+  decided_ns INTEGER NOT NULL
+);
 CREATE TABLE verdicts(
   n INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -120,7 +129,8 @@ CREATE TABLE verdicts(
   rights TEXT NOT NULL,
   decided_s INTEGER NOT NULL,
   decided_ns INTEGER NOT NULL,
-  fact_seq INTEGER NOT NULL
+  fact_seq INTEGER NOT NULL,  -- a duplicate's first admission
+  after_seq INTEGER NOT NULL  -- the last event of the ledger when it was decided
 );
 CREATE INDEX verdicts_artifact ON verdicts(kind, artifact_id);
 )sql";
@@ -339,10 +349,15 @@ constexpr const char* kMarkRecovered =
     "UPDATE detachments SET recovered_by = ?2 WHERE id = ?1 AND recovered_by IS NULL";
 constexpr const char* kInsertVerdict =
     "INSERT INTO verdicts(kind, artifact_id, verdict, code, message, digest, rights, decided_s, "
-    "decided_ns, fact_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "decided_ns, fact_seq, after_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+constexpr const char* kInsertAdmission =
+    "INSERT INTO admissions(seq, rights, decided_s, decided_ns) VALUES(?1, ?2, ?3, ?4)";
 constexpr const char* kVerdictHistory =
     "SELECT kind, artifact_id, verdict, code, message, digest, rights, decided_s, decided_ns, "
-    "fact_seq FROM verdicts WHERE kind = ?1 AND artifact_id = ?2 ORDER BY n";
+    "fact_seq, after_seq FROM verdicts WHERE kind = ?1 AND artifact_id = ?2 ORDER BY n";
+constexpr const char* kAdmissionOf =
+    "SELECT rights, decided_s, decided_ns FROM admissions WHERE seq = ?1";
+constexpr const char* kLastSeq = "SELECT COALESCE(MAX(seq), 0) FROM events";
 
 constexpr const char* kDetachmentCount = "SELECT value FROM counters WHERE name = 'detachments'";
 constexpr const char* kOldestDetachments =
@@ -352,6 +367,9 @@ constexpr const char* kDetachmentsBefore =
     "SELECT id, attachment_id, client_instance, participant FROM detachments "
     "WHERE detached_s < ?1 OR (detached_s = ?1 AND detached_ns < ?2) "
     "ORDER BY detached_s, detached_ns, seq";
+constexpr const char* kSavepoint = "SAVEPOINT record";
+constexpr const char* kRelease = "RELEASE record";
+constexpr const char* kRollbackTo = "ROLLBACK TO record";
 constexpr const char* kDeleteDetachment = "DELETE FROM detachments WHERE id = ?1";
 
 constexpr const char* kEventsAfter =
@@ -372,8 +390,11 @@ constexpr const char* kLatestAttachment =
     "SELECT artifact_id FROM events WHERE client_instance = ?1 AND type = 'attached' "
     "ORDER BY seq DESC LIMIT 1";
 constexpr const char* kParticipantClients =
-    "SELECT client_instance, MIN(seq) AS first FROM events WHERE participant = ?1 AND "
-    "type IN ('attached', 'recovered') GROUP BY client_instance ORDER BY first";
+    "SELECT client_instance, MIN(first) AS first FROM ("
+    "SELECT client_instance, MIN(seq) AS first FROM attachments WHERE participant = ?1 "
+    "GROUP BY client_instance UNION ALL "
+    "SELECT client_instance, MIN(seq) AS first FROM recoveries WHERE participant = ?1 "
+    "GROUP BY client_instance) GROUP BY client_instance ORDER BY first";
 
 AttachmentRecord ReadAttachment(const Stmt& s) {
   AttachmentRecord r;
@@ -497,7 +518,13 @@ class SqliteLedger final : public Ledger {
     }
     if (Status s = conn_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     in_transaction_ = true;
-    return std::unique_ptr<LedgerTransaction>(new SqliteTransaction(this));
+    auto txn = std::unique_ptr<LedgerTransaction>(new SqliteTransaction(this));
+    std::optional<Stmt> holder;
+    auto stmt = Get(kLastSeq, &holder);
+    if (!stmt.ok()) return stmt.status();
+    if ((*stmt)->Step() != SQLITE_ROW) return SqlError(conn_.db(), "read the last event");
+    last_seq_ = static_cast<std::uint64_t>((*stmt)->ColInt(0));
+    return txn;
   }
 
   Result<std::optional<StoredArtifact>> GetArtifact(Kind kind, std::string_view id) override {
@@ -554,6 +581,8 @@ class SqliteLedger final : public Ledger {
   Result<T> InSnapshot(Body body);
 
   Connection& conn() { return conn_; }
+  // The last event of the ledger as the open transaction sees it.
+  std::uint64_t last_seq() const { return last_seq_; }
   void EndTransaction() { in_transaction_ = false; }
 
  private:
@@ -561,6 +590,7 @@ class SqliteLedger final : public Ledger {
 
   Connection conn_;
   bool in_transaction_ = false;
+  std::uint64_t last_seq_ = 0;
 };
 
 // --- SqliteLedger ----------------------------------------------------------------------------
@@ -583,7 +613,7 @@ Status SqliteLedger::Open(const std::string& path, const LedgerOptions& options)
     return Status(Code::kStorage,
                   fmt::format("{}: cannot switch to WAL journal mode (got {})", path, *mode));
   }
-  if (Status s = conn_.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"); !s.ok()) {
+  if (Status s = conn_.Exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"); !s.ok()) {
     return s;
   }
   int target = options.schema_version == 0 ? kSqliteSchemaVersion : options.schema_version;
@@ -626,12 +656,21 @@ Status SqliteLedger::Migrate(int target) {
 
 template <typename Body>
 Result<std::uint64_t> SqliteLedger::Atomically(Body body) {
-  if (Status s = conn_.Exec("SAVEPOINT record"); !s.ok()) return s;
+  // Prepared once: these run for every recorded fact.
+  auto run = [this](const char* sql) -> Status {
+    std::optional<Stmt> holder;
+    auto stmt = Get(sql, &holder);
+    if (!stmt.ok()) return stmt.status();
+    if ((*stmt)->Step() != SQLITE_DONE) return SqlError(conn_.db(), sql);
+    return Status::Ok();
+  };
+  if (Status s = run(kSavepoint); !s.ok()) return s;
   Result<std::uint64_t> result = body();
   if (result.ok()) {
-    if (Status s = conn_.Exec("RELEASE record"); !s.ok()) return s;
+    if (Status s = run(kRelease); !s.ok()) return s;
   } else {
-    (void)conn_.Exec("ROLLBACK TO record; RELEASE record");
+    (void)run(kRollbackTo);
+    (void)run(kRelease);
   }
   return result;
 }
@@ -773,30 +812,53 @@ Result<std::vector<AttachmentRecord>> SqliteLedger::LiveAttachmentsAttachedBefor
 
 Result<std::vector<VerdictEntry>> SqliteLedger::VerdictHistory(Kind kind, std::string_view id) {
   return InSnapshot<std::vector<VerdictEntry>>([&]() -> Result<std::vector<VerdictEntry>> {
-    std::optional<Stmt> holder;
-    auto stmt = Get(kVerdictHistory, &holder);
-    if (!stmt.ok()) return stmt.status();
-    Stmt& s = **stmt;
-    s.Text(1, KindName(kind)).Text(2, id);
     std::vector<VerdictEntry> entries;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      VerdictEntry e;
-      e.kind = KindFromName(s.ColText(0)).value_or(kind);
-      e.artifact_id = s.ColText(1);
-      std::string verdict = s.ColText(2);
-      e.verdict = verdict == "admitted"    ? Verdict::kAdmitted
-                  : verdict == "duplicate" ? Verdict::kDuplicate
-                                           : Verdict::kRejected;
-      e.code = CodeFromName(s.ColText(3)).value_or(Code::kInternal);
-      e.message = s.ColText(4);
-      e.digest = s.ColText(5);
-      e.rights = s.ColText(6);
-      e.decided_at = s.ColTime(7);
-      e.fact_seq = static_cast<std::uint64_t>(s.ColInt(9));
-      entries.push_back(std::move(e));
+    std::vector<std::uint64_t> positions;  // after_seq of each entry
+    {
+      std::optional<Stmt> holder;
+      auto stmt = Get(kVerdictHistory, &holder);
+      if (!stmt.ok()) return stmt.status();
+      Stmt& s = **stmt;
+      s.Text(1, KindName(kind)).Text(2, id);
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        VerdictEntry e;
+        e.kind = KindFromName(s.ColText(0)).value_or(kind);
+        e.artifact_id = s.ColText(1);
+        e.verdict = s.ColText(2) == "duplicate" ? Verdict::kDuplicate : Verdict::kRejected;
+        e.code = CodeFromName(s.ColText(3)).value_or(Code::kInternal);
+        e.message = s.ColText(4);
+        e.digest = s.ColText(5);
+        e.rights = s.ColText(6);
+        e.decided_at = s.ColTime(7);
+        e.fact_seq = static_cast<std::uint64_t>(s.ColInt(9));
+        positions.push_back(static_cast<std::uint64_t>(s.ColInt(10)));
+        entries.push_back(std::move(e));
+      }
+      if (rc != SQLITE_DONE) return SqlError(conn_.db(), "read verdicts");
     }
-    if (rc != SQLITE_DONE) return SqlError(conn_.db(), "read verdicts");
+    // The admission itself, placed before every decision taken after its event.
+    auto held = ArtifactOf(kind, id);
+    if (!held.ok()) return held.status();
+    if (*held) {
+      std::uint64_t seq = (*held)->seq;
+      std::optional<Stmt> holder;
+      auto stmt = Get(kAdmissionOf, &holder);
+      if (!stmt.ok()) return stmt.status();
+      (*stmt)->Int(1, static_cast<std::int64_t>(seq));
+      if ((*stmt)->Step() == SQLITE_ROW) {
+        VerdictEntry e;
+        e.kind = kind;
+        e.artifact_id = std::string(id);
+        e.verdict = Verdict::kAdmitted;
+        e.rights = (*stmt)->ColText(0);
+        e.decided_at = (*stmt)->ColTime(1);
+        e.fact_seq = seq;
+        std::size_t at = 0;
+        while (at < positions.size() && positions[at] < seq) ++at;
+        entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(at), std::move(e));
+      }
+    }
     return entries;
   });
 }
@@ -825,7 +887,8 @@ Result<std::uint64_t> SqliteLedger::InsertEvent(EventType type, Kind kind, std::
       .Int(12, recorded_at.nanos)
       .Text(13, json);
   if ((*stmt)->Step() != SQLITE_DONE) return SqlError(conn_.db(), "append event");
-  return static_cast<std::uint64_t>(sqlite3_last_insert_rowid(conn_.db()));
+  last_seq_ = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(conn_.db()));
+  return last_seq_;
 }
 
 // --- SqliteTransaction -----------------------------------------------------------------------
@@ -996,20 +1059,32 @@ Result<std::uint64_t> SqliteTransaction::RecordRecovery(const RecoveryRecord& r,
 
 Status SqliteTransaction::RecordVerdict(const VerdictEntry& e) {
   std::optional<Stmt> holder;
-  auto stmt = ledger_->Get(kInsertVerdict, &holder);
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)
-      ->Text(1, KindName(e.kind))
-      .Text(2, e.artifact_id)
-      .Text(3, VerdictName(e.verdict))
-      .Text(4, CodeName(e.code))
-      .Text(5, e.message)
-      .Blob(6, e.digest)
-      .Text(7, e.rights)
-      .Int(8, e.decided_at.unix_seconds)
-      .Int(9, e.decided_at.nanos)
-      .Int(10, static_cast<std::int64_t>(e.fact_seq));
-  if ((*stmt)->Step() != SQLITE_DONE) return SqlError(ledger_->conn().db(), "record verdict");
+  if (e.verdict == Verdict::kAdmitted) {
+    // Keyed by its event: an append to a rowid table, no secondary index.
+    auto stmt = ledger_->Get(kInsertAdmission, &holder);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)
+        ->Int(1, static_cast<std::int64_t>(e.fact_seq))
+        .Text(2, e.rights)
+        .Int(3, e.decided_at.unix_seconds)
+        .Int(4, e.decided_at.nanos);
+  } else {
+    auto stmt = ledger_->Get(kInsertVerdict, &holder);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)
+        ->Text(1, KindName(e.kind))
+        .Text(2, e.artifact_id)
+        .Text(3, VerdictName(e.verdict))
+        .Text(4, CodeName(e.code))
+        .Text(5, e.message)
+        .Blob(6, e.digest)
+        .Text(7, e.rights)
+        .Int(8, e.decided_at.unix_seconds)
+        .Int(9, e.decided_at.nanos)
+        .Int(10, static_cast<std::int64_t>(e.fact_seq))
+        .Int(11, static_cast<std::int64_t>(ledger_->last_seq()));
+  }
+  if (holder->Step() != SQLITE_DONE) return SqlError(ledger_->conn().db(), "record verdict");
   return Status::Ok();
 }
 

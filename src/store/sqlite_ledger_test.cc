@@ -444,9 +444,10 @@ TEST(SqliteLedgerTest, LiveAttachmentsAttachedBeforeACutoff) {
   ASSERT_EQ(one->size(), 1u);
 }
 
-TEST(SqliteLedgerTest, VerdictHistoryKeepsEveryDecision) {
+TEST(SqliteLedgerTest, VerdictHistoryKeepsEveryDecisionInOrder) {
   auto ledger = Open("sqlite::memory:");
   auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
   VerdictEntry e;
   e.kind = Kind::kDetachment;
   e.artifact_id = "detach:1";
@@ -456,19 +457,28 @@ TEST(SqliteLedgerTest, VerdictHistoryKeepsEveryDecision) {
   e.rights = "participant";
   e.decided_at = kNow;
   ASSERT_TRUE(txn->RecordVerdict(e).ok());
+  auto seq = txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow);
+  ASSERT_TRUE(seq.ok());
   e.verdict = Verdict::kAdmitted;
   e.code = Code::kOk;
   e.rights = "operator";
-  e.fact_seq = 7;
+  e.fact_seq = *seq;
+  ASSERT_TRUE(txn->RecordVerdict(e).ok());
+  e.verdict = Verdict::kDuplicate;
+  e.rights = "participant";
   ASSERT_TRUE(txn->RecordVerdict(e).ok());
   ASSERT_TRUE(txn->Commit().ok());
   auto history = ledger->VerdictHistory(Kind::kDetachment, "detach:1");
-  ASSERT_TRUE(history.ok());
-  ASSERT_EQ(history->size(), 2u);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ((*history)[0].code, Code::kUnauthorized);
   EXPECT_EQ((*history)[0].rights, "participant");
   EXPECT_EQ((*history)[1].verdict, Verdict::kAdmitted);
-  EXPECT_EQ((*history)[1].fact_seq, 7u);
+  EXPECT_EQ((*history)[1].rights, "operator");
+  EXPECT_EQ((*history)[1].fact_seq, *seq);
+  EXPECT_EQ((*history)[2].verdict, Verdict::kDuplicate);
+  EXPECT_EQ((*history)[2].fact_seq, *seq);
+  EXPECT_TRUE(ledger->VerdictHistory(Kind::kDetachment, "detach:none")->empty());
 }
 
 TEST(SqliteLedgerTest, OneTransactionAtATimePerConnection) {
