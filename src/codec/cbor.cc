@@ -177,6 +177,11 @@ Result<std::string> JsonToCbor(std::string_view json_text) {
   json::Element root;
   Status parsed = parser.ParseCopy(wrapped, &root);
   if (!parsed.ok()) return parsed;
+  // The wrapper must not be fooled into accepting more than one value: "1,\"w\":2" makes a
+  // well-formed object of two members. One member means `json_text` was one value.
+  if (root.get_object().value_unsafe().size() != 1) {
+    return Status(Code::kMalformedJson, "the text is not one JSON value");
+  }
   CborEncoder encoder;
   std::string out;
   encoder.Append(root["v"].value_unsafe(), &out);

@@ -135,6 +135,10 @@ TEST(CborTest, RefusesWhatIsNotStrictJson) {
   EXPECT_FALSE(JsonToCbor("{\"a\":1,\"a\":2}").ok());
   EXPECT_FALSE(JsonToCbor("NaN").ok());
   EXPECT_FALSE(JsonToCbor("1e400").ok());
+  // Found by fuzz/fuzz_cbor.cc: text that closes the wrapper's value and adds a member.
+  EXPECT_FALSE(JsonToCbor("1,\"w\":2").ok());
+  EXPECT_FALSE(JsonToCbor("{},\"w\":[1]").ok());
+  EXPECT_TRUE(JsonToCbor(" 1 ").ok());
 }
 
 // Reads back a CBOR float of any width.
