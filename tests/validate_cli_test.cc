@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -688,6 +689,66 @@ TEST_F(CliTest, FileOverTheLimit) {
   EXPECT_THAT(r.out, HasSubstr("at byte 65536: the document is"));
   r = Podgate({"validate", "--max-bytes", "200000", file});
   EXPECT_EQ(r.exit_code, 0) << Show(r);
+}
+
+// Lines of many sizes around the limit, in a stream long enough to cross the reader's 1 MiB
+// chunks many times: every line gets its verdict, numbered, with the right size when too large.
+TEST_F(CliTest, NdjsonLinesAroundTheLimitAcrossChunkBoundaries) {
+  constexpr std::size_t kLimit = 3000;
+  const std::string base = kBind.substr(0, kBind.size() - 1) + ",\"x-pad\":\"";
+  std::mt19937 random(20260328);  // fixed seed: the same stream every run
+  std::string stream;
+  std::vector<std::size_t> sizes;  // 0 for a blank line
+  while (stream.size() < (5u << 20)) {
+    std::size_t size = 0;
+    switch (random() % 8) {
+      case 0:
+        size = 0;
+        break;
+      case 1:
+        size = kLimit;
+        break;
+      case 2:
+        size = kLimit + 1;
+        break;
+      case 3:
+        size = kLimit + 1 + random() % 3000000;  // up to a few chunks long
+        break;
+      default:
+        size = base.size() + 2 + random() % (kLimit - base.size() - 1);
+        break;
+    }
+    sizes.push_back(size);
+    if (size > 0) {
+      // Any line: the bind with an unknown member padded to `size` bytes.
+      stream += base + std::string(size - base.size() - 2, 'p') + "\"}";
+    }
+    stream += "\n";
+  }
+  RunResult r = Podgate(
+      {"validate", "--ndjson", "--format", "json", "--max-bytes", std::to_string(kLimit), "-"},
+      Bytes(stream));
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  auto lines = Lines(r.out);
+  std::size_t at = 0;
+  for (std::size_t n = 0; n < sizes.size(); ++n) {
+    if (sizes[n] == 0) continue;
+    ASSERT_LT(at, lines.size()) << "no verdict for line " << n + 1;
+    JsonLine line = ParseLine(lines[at++]);
+    EXPECT_EQ(line.input, "-:" + std::to_string(n + 1));
+    if (sizes[n] > kLimit) {
+      EXPECT_EQ(line.code, "malformed-json") << "line " << n + 1 << " of " << sizes[n];
+      ASSERT_EQ(line.errors.size(), 1u);
+      EXPECT_THAT(line.errors[0].message,
+                  HasSubstr("the document is " + std::to_string(sizes[n]) + " bytes"));
+    } else {
+      // Within the limit: parsed, and only the pad member is wrong.
+      EXPECT_EQ(line.code, "schema-invalid") << "line " << n + 1 << " of " << sizes[n];
+      ASSERT_EQ(line.errors.size(), 1u) << lines[at - 1];
+      EXPECT_EQ(line.errors[0].path, "/x-pad");
+    }
+  }
+  EXPECT_EQ(at, lines.size());
 }
 
 // 200 MB of NDJSON generated on the fly through a pipe (no file written): the verdicts are all
