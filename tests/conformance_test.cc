@@ -18,9 +18,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include "artifact/schema.h"
 #include "json/parser.h"
+#include "json/strict_scanner.h"
 #include "podgate/artifact.h"
 
 namespace podgate {
@@ -392,6 +394,104 @@ TEST(CorpusCompleteness, ReusedValidatorMatchesFreshOnes) {
     EXPECT_EQ(a.id, b.id) << fixture.file;
     EXPECT_EQ(a.errors, b.errors) << fixture.file;
   }
+}
+
+// --- layer 1 of the Validator against the strict scanner (property) --------------------------
+
+// A random edit of a valid artifact: delete, insert a JSON-ish token, overwrite a byte, repeat a
+// slice, or truncate.
+std::string MutateArtifact(std::string text) {
+  static const std::vector<std::string> kTokens = {"{",
+                                                   "}",
+                                                   "[",
+                                                   "]",
+                                                   ":",
+                                                   ",",
+                                                   "\"",
+                                                   "\\",
+                                                   "\\u0061",
+                                                   "\\ud800",
+                                                   "1",
+                                                   "-0",
+                                                   "1e999",
+                                                   "123456789012345678901234567890",
+                                                   "true",
+                                                   "null",
+                                                   "\xC3\xA9",
+                                                   "\xFF",
+                                                   "\xED\xA0\x80",
+                                                   "\"schema/v\":1,",
+                                                   "\"bind/id\":\"x\",",
+                                                   "\"x-unknown\":0,",
+                                                   " ",
+                                                   "\n"};
+  int edits = *rc::gen::inRange(1, 4);
+  for (int e = 0; e < edits; ++e) {
+    std::size_t at = *rc::gen::inRange<std::size_t>(0, text.size() + 1);
+    switch (*rc::gen::inRange(0, 5)) {
+      case 0:
+        if (at < text.size()) text.erase(at, *rc::gen::inRange<std::size_t>(1, 8));
+        break;
+      case 1:
+        text.insert(at, kTokens[*rc::gen::inRange<std::size_t>(0, kTokens.size())]);
+        break;
+      case 2:
+        if (at < text.size()) text[at] = static_cast<char>(*rc::gen::arbitrary<unsigned char>());
+        break;
+      case 3:
+        if (at < text.size())
+          text.insert(at, text.substr(at, *rc::gen::inRange<std::size_t>(1, 40)));
+        break;
+      default:
+        text.resize(at);
+        break;
+    }
+  }
+  return text;
+}
+
+// For any mutation of a valid fixture, the Validator reports malformed-json exactly when the
+// strict scanner rejects the bytes, at the scanner's offset; otherwise the schema decides, and
+// the same bytes always get the same report.
+RC_GTEST_PROP(ValidatorProperty, LayerOneVerdictAgreesWithTheScanner, ()) {
+  static const std::vector<const Fixture*> valid = [] {
+    std::vector<const Fixture*> out;
+    for (const auto& fixture : Corpus()) {
+      if (fixture.valid && !kKnownBugs.contains(fixture.name)) out.push_back(&fixture);
+    }
+    return out;
+  }();
+  RC_PRE(!valid.empty());
+  const Fixture& base = *valid[*rc::gen::inRange<std::size_t>(0, valid.size())];
+  std::string bytes = MutateArtifact(ReadFile(base.file));
+  RC_PRE(bytes.size() <= ValidatorOptions{}.max_bytes);
+  bool detect = *rc::gen::arbitrary<bool>();
+  std::optional<Kind> kind;
+  if (!detect) kind = KindFromName(base.kind_dir);
+
+  Validator validator;
+  Report report = validator.Validate(bytes, kind);
+  json::ScanResult scan = json::ScanStrict(bytes, ValidatorOptions{}.max_depth);
+  RC_LOG() << base.file.string() << (detect ? " (detected)" : " (forced)") << "\n"
+           << ::testing::PrintToString(bytes) << "\n"
+           << Describe(report) << "\n";
+  RC_ASSERT((report.code == Code::kMalformedJson) == !scan.ok);
+  if (!scan.ok) {
+    RC_ASSERT(report.errors.size() == 1u);
+    RC_ASSERT(report.errors[0].offset == std::optional<std::size_t>(scan.offset));
+    RC_ASSERT(!report.kind.has_value());
+  } else if (detect) {
+    RC_ASSERT(report.code == Code::kOk || report.code == Code::kSchemaInvalid ||
+              report.code == Code::kUnknownKind);
+  } else {
+    RC_ASSERT(report.code == Code::kOk || report.code == Code::kSchemaInvalid);
+    RC_ASSERT(report.kind == kind);
+  }
+  RC_ASSERT(report.ok() == report.errors.empty());
+  Report again = validator.Validate(bytes, kind);
+  RC_ASSERT(again.code == report.code);
+  RC_ASSERT(again.errors == report.errors);
+  RC_ASSERT(again.id == report.id);
 }
 
 }  // namespace
