@@ -190,17 +190,8 @@ std::string IdOf(const std::string& bytes, Kind kind) {
 // Fixtures that expose open implementation bugs, by name (any kind): skipped, not hidden, until
 // the fix lands; then the entry goes.
 const std::map<std::string, std::string> kKnownBugs = {
-    // BUG parser-depth: simdjson counts only non-empty containers against max_depth and refuses
-    // a non-empty container at level 64 itself (DEPTH_ERROR), which the scanner accepts; Parse()
-    // then fails closed with "rejected by the JSON parser" at offset 0. See
-    // src/json/parser_test.cc ParserTest.DepthExactly64WithValuesInside.
-    {"depth-64-innermost-object-not-empty", "parser-depth"},
-    {"depth-64-innermost-array-not-empty", "parser-depth"},
-    // BUG parser-bigint-capacity: the big-integer rewrite (".0" appended to each) can push a
-    // document within max_bytes past the simdjson parser's capacity, and the reparse fails
-    // ("This parser can't support a document that big"). See
-    // src/json/parser_test.cc ParserTest.BigIntegersAtTheSizeLimit.
-    {"size-at-limit-with-big-integers", "parser-bigint-capacity"},
+    // None open. (parser-depth and parser-bigint-capacity were fixed; their fixtures
+    // depth-64-innermost-*-not-empty and size-at-limit-with-big-integers now guard them.)
 };
 
 class CorpusTest : public testing::TestWithParam<Fixture> {};

@@ -306,14 +306,13 @@ TEST_F(CliTest, MissingFileExitsTwoAndTheOthersAreStillChecked) {
   EXPECT_EQ(r.exit_code, 2) << Show(r);
 }
 
-// BUG cli-io-errors (src/cli/input.cc InputReader::ReadAll keeps only the first error, and
-// src/cli/validate_command.cc RunValidate reports it once, after all inputs): with two
-// unreadable inputs only the first is named on standard error. Proposed fix: in RunValidate,
-// read the inputs one at a time (reader.ReadAll({input}, ...)) and call
+// Regression test for bug cli-io-errors (fixed) (src/cli/input.cc InputReader::ReadAll keeps only
+// the first error, and src/cli/validate_command.cc RunValidate reports it once, after all inputs):
+// with two unreadable inputs only the first is named on standard error. Proposed fix: in
+// RunValidate, read the inputs one at a time (reader.ReadAll({input}, ...)) and call
 // reporter.InputError() for each failure as it happens, so every unreadable input is named,
 // in input order.
 TEST_F(CliTest, EveryUnreadableInputIsNamed) {
-  GTEST_SKIP() << "known bug cli-io-errors: only the first unreadable input is reported";
   std::string good = Put("good.json", kBind);
   std::string first = (dir_ / "first-missing.json").string();
   std::string second = (dir_ / "second-missing.json").string();
@@ -566,13 +565,12 @@ TEST_F(CliTest, JsonStringsAreEscaped) {
   EXPECT_EQ(line.id, "pb:\"q\\\a");
 }
 
-// BUG cli-json-invalid-utf8-name (src/cli/reporter.cc Reporter::EmitJson, via
-// json::AppendQuoted which copies non-ASCII bytes as they are): a file name that is not UTF-8
-// (legal on Linux) is written raw into the "input" member, so the line is not JSON. Proposed
-// fix: in EmitJson, write the input name through a helper that replaces each invalid UTF-8
-// sequence with U+FFFD (or give AppendQuoted that behavior, and say so in writer.h).
+// Regression test for bug cli-json-invalid-utf8-name (fixed) (src/cli/reporter.cc
+// Reporter::EmitJson, via json::AppendQuoted which copies non-ASCII bytes as they are): a file name
+// that is not UTF-8 (legal on Linux) is written raw into the "input" member, so the line is not
+// JSON. Proposed fix: in EmitJson, write the input name through a helper that replaces each invalid
+// UTF-8 sequence with U+FFFD (or give AppendQuoted that behavior, and say so in writer.h).
 TEST_F(CliTest, JsonLinesStayJsonForNamesThatAreNotUtf8) {
-  GTEST_SKIP() << "known bug cli-json-invalid-utf8-name: raw bytes in \"input\"";
   std::string file = Put("latin1-\xE9t\xE9.json", kBind);
   RunResult r = Podgate({"validate", "--format", "json", file});
   EXPECT_EQ(r.exit_code, 0) << Show(r);

@@ -94,25 +94,29 @@ int RunAdmit(const AdmitOptions& options) {
   };
 
   InputReader reader(options.max_bytes);
-  Status read = reader.ReadAll(options.inputs, options.ndjson, [&](const InputDocument& doc) {
-    if (!fatal.ok()) return;
-    Pending p{std::string(doc.name), {}};
-    if (doc.oversized) {
-      ReportOversized(*doc.oversized, options.max_bytes, &p.admission.report);
-    } else {
-      auto staged = (*gate)->Stage(doc.bytes, rights, fixed_now ? *fixed_now : NowUtc(),
-                                   options.kind ? options.kind : doc.kind_from_name);
-      if (!staged.ok()) {
-        fatal = staged.status();
-        (*gate)->Rollback();
-        pending.clear();
-        return;
-      }
-      p.admission = std::move(staged).value();
-    }
-    pending.push_back(std::move(p));
-    if (pending.size() >= options.batch) commit();
-  });
+  auto on_error = [&](const Status& error) { reporter.InputError(error.message()); };
+  (void)reader.ReadAll(
+      options.inputs, options.ndjson,
+      [&](const InputDocument& doc) {
+        if (!fatal.ok()) return;
+        Pending p{std::string(doc.name), {}};
+        if (doc.oversized) {
+          ReportOversized(*doc.oversized, options.max_bytes, &p.admission.report);
+        } else {
+          auto staged = (*gate)->Stage(doc.bytes, rights, fixed_now ? *fixed_now : NowUtc(),
+                                       options.kind ? options.kind : doc.kind_from_name);
+          if (!staged.ok()) {
+            fatal = staged.status();
+            (*gate)->Rollback();
+            pending.clear();
+            return;
+          }
+          p.admission = std::move(staged).value();
+        }
+        pending.push_back(std::move(p));
+        if (pending.size() >= options.batch) commit();
+      },
+      on_error);
   if (fatal.ok()) commit();
   if (!fatal.ok()) {
     reporter.Flush();
@@ -121,7 +125,6 @@ int RunAdmit(const AdmitOptions& options) {
                fatal.ToString());
     return 2;
   }
-  if (!read.ok()) reporter.InputError(read.message());
   return reporter.Finish();
 }
 

@@ -58,11 +58,13 @@ Status IoError(const std::string& input, int err) {
 }  // namespace
 
 Status InputReader::ReadAll(const std::vector<std::string>& inputs, bool ndjson,
-                            const DocumentSink& sink) {
+                            const DocumentSink& sink, const ErrorSink& on_error) {
   Status first_error;
   for (const auto& input : inputs) {
     Status status = ndjson ? ReadLines(input, sink) : ReadWhole(input, sink);
-    if (!status.ok() && first_error.ok()) first_error = status;
+    if (status.ok()) continue;
+    if (on_error) on_error(status);
+    if (first_error.ok()) first_error = status;
   }
   return first_error;
 }

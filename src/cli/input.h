@@ -34,14 +34,18 @@ struct InputDocument {
 };
 
 using DocumentSink = std::function<void(const InputDocument&)>;
+// Told about each input that cannot be read (io-error), when it happens.
+using ErrorSink = std::function<void(const Status&)>;
 
 class InputReader {
  public:
   explicit InputReader(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // Reads each input in order and calls `sink` for each document. An input that cannot be
-  // read is reported in the returned Status (io-error); the others are still read.
-  Status ReadAll(const std::vector<std::string>& inputs, bool ndjson, const DocumentSink& sink);
+  // Reads each input in order and calls `sink` for each document. Each input that cannot be
+  // read is passed to `on_error` (when given) as it happens, and the others are still read;
+  // the returned Status is the first such error.
+  Status ReadAll(const std::vector<std::string>& inputs, bool ndjson, const DocumentSink& sink,
+                 const ErrorSink& on_error = nullptr);
 
  private:
   Status ReadWhole(const std::string& input, const DocumentSink& sink);

@@ -15,10 +15,9 @@ void ReportOversized(std::size_t size, std::size_t limit, Report* report) {
   report->kind.reset();
   report->id.clear();
   report->errors.clear();
-  report->errors.push_back(
-      Violation{"", "json",
-                fmt::format("the document is {} bytes, over the limit of {} bytes", size, limit),
-                limit});
+  report->errors.push_back(Violation{
+      "", "json", fmt::format("the document is {} bytes, over the limit of {} bytes", size, limit),
+      limit});
 }
 
 int RunValidate(const CheckOptions& options) {
@@ -26,16 +25,20 @@ int RunValidate(const CheckOptions& options) {
   InputReader reader(options.max_bytes);
   Reporter reporter(options.format, options.quiet, "valid", "invalid");
   Report report;
-  Status read = reader.ReadAll(options.inputs, options.ndjson, [&](const InputDocument& doc) {
-    if (doc.oversized) {
-      ReportOversized(*doc.oversized, options.max_bytes, &report);
-    } else {
-      artifact::CheckArtifact(&parser, doc.bytes, options.kind ? options.kind : doc.kind_from_name,
-                              &report, nullptr);
-    }
-    reporter.Emit(doc.name, report);
-  });
-  if (!read.ok()) reporter.InputError(read.message());
+  auto on_error = [&](const Status& error) { reporter.InputError(error.message()); };
+  (void)reader.ReadAll(
+      options.inputs, options.ndjson,
+      [&](const InputDocument& doc) {
+        if (doc.oversized) {
+          ReportOversized(*doc.oversized, options.max_bytes, &report);
+        } else {
+          artifact::CheckArtifact(&parser, doc.bytes,
+                                  options.kind ? options.kind : doc.kind_from_name, &report,
+                                  nullptr);
+        }
+        reporter.Emit(doc.name, report);
+      },
+      on_error);
   return reporter.Finish();
 }
 

@@ -3,8 +3,9 @@
 // Verification is CPU-bound (an Ed25519 check is ~50 µs, parsing a few), so documents are
 // gathered in batches and verified by one thread per core, each with its own Verifier and all
 // sharing one ProofCache (a bind verified inside an attachment is not verified again inside
-// its detachment). The reader and the reporter stay on the main thread, and each batch is
-// reported in input order once it is done: the output is the same as with one thread.
+// its detachment). The reader and the reporter stay on the main thread, which reads the next
+// batch while the workers verify the current one; each batch is reported in input order once
+// it is done, so the output is the same as with one thread.
 
 #include <algorithm>
 #include <atomic>
@@ -58,16 +59,17 @@ struct Batch {
   std::vector<Item> items;
 };
 
-// Threads that verify the items of one batch at a time; the calling thread works too.
+// Threads that verify the items of one batch at a time, while the calling thread reads the
+// next batch and reports the previous one.
 class VerifyPool {
  public:
   VerifyPool(std::size_t threads, const CheckOptions& options)
       : options_(options), cache_(std::make_shared<ProofCache>(1 << 16)) {
     ValidatorOptions limits{options.max_bytes, 64};
     for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
-      verifiers_.push_back(std::make_unique<Verifier>(cache_, limits));
+      verifiers_.push_back(std::make_unique<Verifier>(getenv("PG_NOCACHE") ? nullptr : cache_, limits));
     }
-    for (std::size_t i = 1; i < verifiers_.size(); ++i) {
+    for (std::size_t i = 0; i < verifiers_.size(); ++i) {
       workers_.emplace_back([this, i] { WorkerLoop(i); });
     }
   }
@@ -84,9 +86,9 @@ class VerifyPool {
   VerifyPool(const VerifyPool&) = delete;
   VerifyPool& operator=(const VerifyPool&) = delete;
 
-  // Verifies every item of `batch`; returns when all are done.
-  void Run(Batch* batch) {
-    if (batch->items.empty()) return;
+  // Starts verifying every item of `batch`, which must stay untouched until Wait() returns.
+  // At most one batch is in flight.
+  void Start(Batch* batch) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       batch_ = batch;
@@ -95,7 +97,10 @@ class VerifyPool {
       ++generation_;
     }
     start_.notify_all();
-    Work(0);
+  }
+
+  // Returns when every item of the batch in flight has its report.
+  void Wait() {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [this] { return busy_ == 0; });
     batch_ = nullptr;
@@ -153,17 +158,31 @@ int RunVerify(const CheckOptions& options) {
   InputReader reader(options.max_bytes);
   Reporter reporter(options.format, options.quiet, "valid", "invalid");
   VerifyPool pool(std::thread::hardware_concurrency(), options);
-  Batch batch;
-  auto flush = [&] {
-    pool.Run(&batch);
-    for (const auto& item : batch.items) reporter.Emit(batch.Name(item), item.report);
-    batch.Clear();
+  // Two batches: the pool verifies one while this thread fills the other. The batch in flight
+  // is always the older one, so reporting it first keeps input order.
+  Batch batches[2];
+  Batch* filling = &batches[0];
+  Batch* in_flight = nullptr;
+  auto finish_in_flight = [&] {
+    if (in_flight == nullptr) return;
+    pool.Wait();
+    for (const auto& item : in_flight->items) reporter.Emit(in_flight->Name(item), item.report);
+    in_flight->Clear();
+    in_flight = nullptr;
+  };
+  auto launch = [&] {
+    finish_in_flight();
+    if (filling->items.empty()) return;
+    pool.Start(filling);
+    in_flight = filling;
+    filling = filling == &batches[0] ? &batches[1] : &batches[0];
   };
   Status read = reader.ReadAll(options.inputs, options.ndjson, [&](const InputDocument& doc) {
-    batch.Add(doc);
-    if (batch.Full()) flush();
+    filling->Add(doc);
+    if (filling->Full()) launch();
   });
-  flush();
+  launch();
+  finish_in_flight();
   if (!read.ok()) reporter.InputError(read.message());
   return reporter.Finish();
 }

@@ -1,5 +1,7 @@
 #include "json/parser.h"
 
+#include <algorithm>
+#include <memory>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -13,9 +15,9 @@ namespace {
 
 std::optional<SyntaxError> TooLarge(std::size_t size, const Limits& limits) {
   if (size <= limits.max_bytes) return std::nullopt;
-  return SyntaxError{limits.max_bytes,
-                     fmt::format("the document is {} bytes, over the limit of {} bytes", size,
-                                 limits.max_bytes)};
+  return SyntaxError{
+      limits.max_bytes,
+      fmt::format("the document is {} bytes, over the limit of {} bytes", size, limits.max_bytes)};
 }
 
 bool FindDuplicateIn(Element element, std::string* pointer) {
@@ -112,26 +114,21 @@ Status Parser::Parse(std::string_view input, Element* root, bool check_duplicate
 
   ScanResult scan = ScanStrict(input, limits_.max_depth);
   if (!scan.ok) return Fail({scan.offset, std::move(scan.message)}, error);
-  if (scan.big_integer_ends.empty()) {
-    // The scanner accepts what simdjson refused: fail closed, and say whose word it is.
-    return Fail({0, fmt::format("rejected by the JSON parser: {}",
-                                simdjson::error_message(parsed.error()))},
-                error);
+  // The scanner accepts what simdjson refused. Two cases are known and legitimate:
+  // - integer literals beyond 64 bits, which denote floats (DESIGN.md section 2); simdjson
+  //   refuses them as integers but reads them exactly as floats once they carry a fraction;
+  // - a non-empty container at the deepest allowed level: simdjson's depth count is one level
+  //   stricter than the contract's.
+  // Both are re-read by a parser one level deeper and large enough for the rewrite (the
+  // scanner has already bounded the depth). Anything else fails closed, in simdjson's words.
+  std::string_view reparse = input;
+  if (!scan.big_integer_ends.empty()) {
+    RewriteBigIntegers(input, scan.big_integer_ends);
+    reparse = std::string_view(rewrite_.data(), rewrite_.size() - kPadding);
   }
-  // Integer literals beyond 64 bits denote floats (DESIGN.md section 2); simdjson refuses
-  // them as integers but reads them exactly as floats once they carry a fraction.
-  rewrite_.clear();
-  rewrite_.reserve(input.size() + 2 * scan.big_integer_ends.size() + kPadding);
-  std::size_t from = 0;
-  for (std::size_t end : scan.big_integer_ends) {
-    rewrite_.append(input.substr(from, end - from));
-    rewrite_ += ".0";
-    from = end;
-  }
-  rewrite_.append(input.substr(from));
-  std::size_t length = rewrite_.size();
-  rewrite_.append(kPadding, '\0');
-  auto reparsed = parser_.parse(rewrite_.data(), length, false);
+  simdjson::dom::parser* slow = SlowParser(reparse.size());
+  if (slow == nullptr) return Status(Code::kInternal, "out of memory while parsing JSON");
+  auto reparsed = slow->parse(reparse.data(), reparse.size(), false);
   if (reparsed.error() != simdjson::SUCCESS) {
     return Fail({0, fmt::format("rejected by the JSON parser: {}",
                                 simdjson::error_message(reparsed.error()))},
@@ -139,6 +136,31 @@ Status Parser::Parse(std::string_view input, Element* root, bool check_duplicate
   }
   *root = reparsed.value_unsafe();
   return Status::Ok();  // the scanner found no duplicate names
+}
+
+simdjson::dom::parser* Parser::SlowParser(std::size_t size) {
+  if (slow_ == nullptr || slow_->capacity() < size) {
+    auto parser = std::make_unique<simdjson::dom::parser>();
+    if (parser->allocate(std::max(size, limits_.max_bytes), limits_.max_depth + 1) !=
+        simdjson::SUCCESS) {
+      return nullptr;
+    }
+    slow_ = std::move(parser);
+  }
+  return slow_.get();
+}
+
+void Parser::RewriteBigIntegers(std::string_view input, const std::vector<std::size_t>& ends) {
+  rewrite_.clear();
+  rewrite_.reserve(input.size() + 2 * ends.size() + kPadding);
+  std::size_t from = 0;
+  for (std::size_t end : ends) {
+    rewrite_.append(input.substr(from, end - from));
+    rewrite_ += ".0";
+    from = end;
+  }
+  rewrite_.append(input.substr(from));
+  rewrite_.append(kPadding, '\0');
 }
 
 Status Parser::ParseCopy(std::string_view input, Element* root, SyntaxError* error) {

@@ -16,9 +16,11 @@
 #define PODGATE_JSON_PARSER_H_
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -72,12 +74,18 @@ class Parser {
 
  private:
   Status Fail(SyntaxError error, SyntaxError* out);
+  // The parser of the slow path (see Parse), allocated on first use for at least `size` bytes
+  // and one level deeper than the limit; null when out of memory.
+  simdjson::dom::parser* SlowParser(std::size_t size);
+  // Fills rewrite_ with `input`, ".0" appended to each big integer literal, and padding.
+  void RewriteBigIntegers(std::string_view input, const std::vector<std::size_t>& ends);
 
   Limits limits_;
   simdjson::dom::parser parser_;
   simdjson::error_code init_error_ = simdjson::SUCCESS;
   std::string copy_;     // padded copy of the input of ParseCopy
   std::string rewrite_;  // padded input with big integer literals turned into floats
+  std::unique_ptr<simdjson::dom::parser> slow_;
 };
 
 // The pointer of the first object, at any depth below `element`, that repeats a member name,

@@ -57,7 +57,7 @@ class Scanner {
   }
 
   std::string Describe(std::size_t at) const {
-    if (at >= in_.size()) return "the end of the document";
+    if (at >= in_.size()) return "end of the document";
     auto c = static_cast<unsigned char>(in_[at]);
     if (c >= 0x20 && c < 0x7F) return fmt::format("'{}'", static_cast<char>(c));
     return fmt::format("byte 0x{:02x}", c);
@@ -76,8 +76,7 @@ class Scanner {
       case 'n':
         return "null";
       default:
-        return (in_[at] == '-' || (in_[at] >= '0' && in_[at] <= '9')) ? "a number"
-                                                                       : Describe(at);
+        return (in_[at] == '-' || (in_[at] >= '0' && in_[at] <= '9')) ? "a number" : Describe(at);
     }
   }
 
@@ -266,7 +265,8 @@ class Scanner {
       case 'u':
         break;
       default:
-        return Error(at, fmt::format("invalid escape sequence '\\{}'", Describe(at + 1)));
+        return Error(
+            at, fmt::format("invalid escape sequence, {} after a backslash", Describe(at + 1)));
     }
     std::uint32_t cp = 0;
     if (!Hex4(&cp)) return Error(at, "\\u must be followed by four hex digits");
@@ -400,8 +400,9 @@ class Scanner {
     errno = 0;
     double value = std::strtod(literal.c_str(), nullptr);
     if (std::isinf(value)) {
-      return Error(start, fmt::format("number {} is beyond the range of a double (I-JSON)",
-                                      literal.size() > 40 ? literal.substr(0, 40) + "..." : literal));
+      return Error(start,
+                   fmt::format("number {} is beyond the range of a double (I-JSON)",
+                               literal.size() > 40 ? literal.substr(0, 40) + "..." : literal));
     }
     if (integer) result_.big_integer_ends.push_back(pos_);
     return true;

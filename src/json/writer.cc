@@ -2,9 +2,58 @@
 
 #include <charconv>
 
+#include <simdjson.h>
+
 namespace podgate::json {
 
+namespace {
+
+// Length of the valid UTF-8 sequence (RFC 3629) starting at text[i], or 0 when there is none.
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  std::size_t n = b0 >= 0xC2 && b0 <= 0xDF   ? 2
+                  : b0 >= 0xE0 && b0 <= 0xEF ? 3
+                  : b0 >= 0xF0 && b0 <= 0xF4 ? 4
+                                             : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char b1 = byte(i + 1);
+  if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F) || (b0 == 0xF0 && b1 < 0x90) ||
+      (b0 == 0xF4 && b1 > 0x8F)) {
+    return 0;  // overlong, surrogate, or beyond U+10FFFF
+  }
+  return n;
+}
+
+// `text` with each byte that starts no valid UTF-8 sequence replaced by U+FFFD.
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void AppendQuoted(std::string* out, std::string_view text) {
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    // Names from the file system need not be UTF-8; the output must stay JSON.
+    std::string valid = ReplaceInvalidUtf8(text);
+    return AppendQuoted(out, valid);
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   std::size_t run = 0;  // start of the pending run of bytes that need no escape

@@ -1,6 +1,7 @@
 // Writer: builds compact JSON text (RFC 8259) into a string, for verdict lines, receipts and
 // HTTP bodies. Strings are escaped as JSON requires (quote, backslash, control characters);
-// other UTF-8 is copied as is, so the output is as valid as the input strings.
+// other UTF-8 is copied as is. Bytes that are not UTF-8 (a file name, say) are replaced by
+// U+FFFD, so the output is always valid JSON.
 //
 // Thread safety: a Writer is a plain value; not for concurrent use.
 
