@@ -214,11 +214,19 @@ int Baseline(std::size_t count, std::size_t threads) {
     std::array<std::uint8_t, 32> key;
     std::array<std::uint8_t, 64> signature;
   };
+  // As long as the signing input of the binds `detachments` writes (Ed25519 hashes the
+  // message, so its length matters a little).
+  SecretKey node = SecretKey::FromSeed(Fill(0x29));
+  std::string sample =
+      Bind(DerivedKey("podgate-bench-participant", 0), node.public_key(),
+           fmt::format("pb:B{:010}", 0), "2026-03-28T19:42:00Z", fmt::format("sess:B{:010}", 0));
+  std::size_t length = Check(SigningInput(Domain::kParticipantBind, sample)).size();
+  std::string_view domain = DomainName(Domain::kParticipantBind);
   std::vector<Triple> triples(count);
   for (std::size_t i = 0; i < count; ++i) {
     SecretKey key = DerivedKey("podgate-bench-baseline", i);
     Triple& t = triples[i];
-    t.message = fmt::format("participant-bind.v1{:0>420}", i);
+    t.message = fmt::format("{}{:0>{}}", domain, i, length - domain.size());
     t.key = key.public_key().bytes;
     crypto_sign_detached(t.signature.data(), nullptr,
                          reinterpret_cast<const unsigned char*>(t.message.data()), t.message.size(),

@@ -43,11 +43,11 @@ trap 'rm -rf "$work"' EXIT
 "$benchgen" detachments --count "$count" >"$work/distinct.ndjson"
 "$benchgen" detachments --count "$count" --binds "$binds" >"$work/repeating.ndjson"
 
-# "wall cpu" seconds of one podgate run; fails unless every line verified.
+# "wall cpu" seconds of one podgate run (bash's time: millisecond resolution); fails unless
+# every line verified.
 run_podgate() {
-  local out
-  out=$( { /usr/bin/time -f "%e %U %S" "$podgate" verify --ndjson --quiet "$1" >"$work/out"; } \
-    2>&1)
+  local out TIMEFORMAT='%3R %3U %3S'
+  out=$( { time "$podgate" verify --ndjson --quiet "$1" >"$work/out"; } 2>&1)
   grep -q "^$count inputs: $count valid, 0 invalid" "$work/out" || {
     echo "podgate verify did not accept every line of $1" >&2
     cat "$work/out" >&2

@@ -67,7 +67,7 @@ class VerifyPool {
       : options_(options), cache_(std::make_shared<ProofCache>(1 << 16)) {
     ValidatorOptions limits{options.max_bytes, 64};
     for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
-      verifiers_.push_back(std::make_unique<Verifier>(getenv("PG_NOCACHE") ? nullptr : cache_, limits));
+      verifiers_.push_back(std::make_unique<Verifier>(cache_, limits));
     }
     for (std::size_t i = 0; i < verifiers_.size(); ++i) {
       workers_.emplace_back([this, i] { WorkerLoop(i); });

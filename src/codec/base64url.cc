@@ -13,6 +13,7 @@
 
 #include <array>
 
+#include "codec/base64url.h"
 #include "podgate/keys.h"
 
 namespace podgate {
@@ -41,10 +42,14 @@ std::string Base64UrlEncode(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.resize(text.size() / 4 * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1));
+namespace codec {
+
+std::size_t Base64UrlDecodedSize(std::size_t characters) {
+  return characters / 4 * 3 + (characters % 4 == 0 ? 0 : characters % 4 - 1);
+}
+
+bool Base64UrlDecodeInto(std::string_view text, std::span<std::uint8_t> out) {
+  if (text.size() % 4 == 1 || Base64UrlDecodedSize(text.size()) != out.size()) return false;
   std::size_t o = 0, i = 0;
   // Whole quanta: four characters, three bytes.
   for (; i + 4 <= text.size(); i += 4) {
@@ -52,11 +57,11 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     int b = kTable[static_cast<std::uint8_t>(text[i + 1])];
     int c = kTable[static_cast<std::uint8_t>(text[i + 2])];
     int d = kTable[static_cast<std::uint8_t>(text[i + 3])];
-    if ((a | b | c | d) < 0) return std::nullopt;
-    std::uint32_t v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
-    out[o++] = static_cast<char>(v >> 16);
-    out[o++] = static_cast<char>(v >> 8);
-    out[o++] = static_cast<char>(v);
+    if ((a | b | c | d) < 0) return false;
+    auto v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    out[o++] = static_cast<std::uint8_t>(v >> 16);
+    out[o++] = static_cast<std::uint8_t>(v >> 8);
+    out[o++] = static_cast<std::uint8_t>(v);
   }
   // The tail: two characters (one byte, 4 unused bits) or three (two bytes, 2 unused bits).
   std::size_t rest = text.size() - i;
@@ -64,12 +69,24 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     int a = kTable[static_cast<std::uint8_t>(text[i])];
     int b = kTable[static_cast<std::uint8_t>(text[i + 1])];
     int c = rest == 3 ? kTable[static_cast<std::uint8_t>(text[i + 2])] : 0;
-    if ((a | b | c) < 0) return std::nullopt;
-    std::uint32_t v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6);
-    if (rest == 2 && (b & 0x0f) != 0) return std::nullopt;
-    if (rest == 3 && (c & 0x03) != 0) return std::nullopt;
-    out[o++] = static_cast<char>(v >> 16);
-    if (rest == 3) out[o++] = static_cast<char>(v >> 8);
+    if ((a | b | c) < 0) return false;
+    auto v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6);
+    if (rest == 2 && (b & 0x0f) != 0) return false;
+    if (rest == 3 && (c & 0x03) != 0) return false;
+    out[o++] = static_cast<std::uint8_t>(v >> 16);
+    if (rest == 3) out[o++] = static_cast<std::uint8_t>(v >> 8);
+  }
+  return true;
+}
+
+}  // namespace codec
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out(codec::Base64UrlDecodedSize(text.size()), '\0');
+  if (!codec::Base64UrlDecodeInto(
+          text, std::span(reinterpret_cast<std::uint8_t*>(out.data()), out.size()))) {
+    return std::nullopt;
   }
   return out;
 }

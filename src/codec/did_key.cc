@@ -15,9 +15,10 @@ namespace podgate {
 namespace {
 
 constexpr std::uint8_t kEd25519PubCodec[2] = {0xed, 0x01};
-constexpr std::string_view kDidKeyInfix = ":did:key:";
 
-std::string PrefixOf(Role role) { return fmt::format("{}{}", RoleName(role), kDidKeyInfix); }
+std::string_view PrefixOf(Role role) {
+  return role == Role::kNode ? "node:did:key:" : "participant:did:key:";
+}
 
 }  // namespace
 
@@ -33,7 +34,11 @@ std::string PublicKey::ToMultibase() const {
   return out;
 }
 
-std::string PublicKey::ToId(Role role) const { return PrefixOf(role) + ToMultibase(); }
+std::string PublicKey::ToId(Role role) const {
+  std::string id(PrefixOf(role));
+  id += ToMultibase();
+  return id;
+}
 
 Result<PublicKey> DecodeMultibaseKey(std::string_view multibase) {
   if (multibase.empty()) return Status(Code::kBadKey, "the key is empty");
@@ -72,7 +77,7 @@ Result<PublicKey> DecodeMultibaseKey(std::string_view multibase) {
 }
 
 Result<PublicKey> DecodeId(std::string_view id, Role role) {
-  std::string prefix = PrefixOf(role);
+  std::string_view prefix = PrefixOf(role);
   if (id.substr(0, prefix.size()) != prefix) {
     Role other = role == Role::kNode ? Role::kParticipant : Role::kNode;
     if (id.starts_with(PrefixOf(other))) {

@@ -1,7 +1,9 @@
 #include "podgate/proof.h"
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -319,6 +321,31 @@ TEST(ProofCacheTest, StaysBounded) {
   hits = cache->hits();
   for (const auto& bind : binds) ASSERT_TRUE(verifier.Verify(bind).ok());
   EXPECT_LT(cache->hits() - hits, binds.size());
+}
+
+TEST(ProofCacheTest, IsSharedSafelyByManyThreads) {
+  Vector v("client-instance-detachment-attestation.json");
+  std::string good = v.Artifact();
+  std::string bad = Replace(good, "\"user-request\"", "\"device-loss\"");
+  auto cache = std::make_shared<ProofCache>(256);
+  constexpr int kThreads = 4, kRounds = 50;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      Verifier verifier(cache);
+      for (int i = 0; i < kRounds; ++i) {
+        if (!verifier.Verify(good).ok()) ++wrong;
+        if (verifier.Verify(bad).code != Code::kBadSignature) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  // Four lookups per round (two signatures in each artifact), every one counted once.
+  EXPECT_EQ(cache->hits() + cache->misses(), std::size_t{kThreads * kRounds * 4});
+  // The tampered attestation never hits: at least one miss per bad artifact.
+  EXPECT_GE(cache->misses(), std::size_t{kThreads * kRounds});
 }
 
 TEST(VerifierTest, WorksWithoutACache) {

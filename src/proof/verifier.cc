@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "artifact/schema.h"
+#include "codec/base64url.h"
 #include "podgate/proof.h"
 #include "proof/cache.h"
 #include "proof/signing.h"
@@ -73,18 +74,18 @@ struct Verifier::Impl {
           Code::kBadSignature, path, "signature",
           fmt::format("its alg is \"{}\"; the signing profile knows only \"ed25519\"", alg));
     }
-    auto value = Base64UrlDecode(StringMember(*signature, "value"));
-    if (!value) {
-      return Fail(Code::kBadSignature, path, "signature",
-                  "its value is not unpadded base64url (RFC 4648 section 5)");
-    }
-    if (value->size() != crypto_sign_BYTES) {
+    std::string_view text = StringMember(*signature, "value");
+    std::array<std::uint8_t, crypto_sign_BYTES> bytes{};
+    if (!codec::Base64UrlDecodeInto(text, bytes)) {
+      auto value = Base64UrlDecode(text);
+      if (!value) {
+        return Fail(Code::kBadSignature, path, "signature",
+                    "its value is not unpadded base64url (RFC 4648 section 5)");
+      }
       return Fail(
           Code::kBadSignature, path, "signature",
           fmt::format("its value decodes to {} bytes; an Ed25519 signature has 64", value->size()));
     }
-    std::span<const std::uint8_t, 64> bytes(reinterpret_cast<const std::uint8_t*>(value->data()),
-                                            64);
     proof::Digest digest{};
     if (cache) {
       digest = proof::TripleDigest(input, key, bytes);
