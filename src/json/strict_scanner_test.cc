@@ -165,10 +165,8 @@ TEST(StrictScannerTest, StructureAndFraming) {
   ExpectReject("{/*c*/}", 1, "expected a member name");
 }
 
-// Regression test for bug scanner-end-message (fixed) (src/json/strict_scanner.cc,
-// Scanner::Describe): at the end of the input Describe() returns "the end of the document", and
-// callers format "unexpected {}", so the message reads "unexpected the end of the document,
-// expected ':'". Proposed fix: return "end of the document" from Describe() for at >= size.
+// Regression (bug scanner-end-message): messages at the end of the input read "unexpected end
+// of the document", not "unexpected the end of the document".
 TEST(StrictScannerTest, EndOfInputMessagesReadWell) {
   ExpectReject(R"({"a")", 4, "unexpected end of the document, expected ':'");
   ExpectReject(R"({"a":1)", 6, "unexpected end of the document, expected ',' or '}'");
