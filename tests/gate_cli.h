@@ -19,6 +19,7 @@
 
 #include "gate_artifacts.h"
 #include "podgate/keys.h"
+#include "postgres_test_support.h"
 
 namespace podgate::testing {
 
@@ -89,14 +90,16 @@ inline std::vector<VerdictLine> ParseVerdicts(const std::string& out) {
   return lines;
 }
 
-// A gate node in a scratch directory: its key file, its ledger, and the admit command line.
+// A gate node in a scratch directory: its key file, its ledger (a SQLite file there, or a
+// PostgreSQL schema when PODGATE_TEST_ENGINE=postgresql), and the admit command line.
 class GateNode {
  public:
   explicit GateNode(const ScratchDir& dir, std::uint8_t seed = 1)
       : key_(KeyFromByte(seed)),
         id_(NodeId(key_)),
         key_file_(dir.File("node-" + std::to_string(seed) + ".pem")),
-        db_("sqlite:" + dir.File("ledger.db")),
+        ledger_(dir.File("ledger.db")),
+        db_(ledger_.url()),
         db_path_(dir.File("ledger.db")) {
     (void)SaveSecretKey(key_, key_file_);
   }
@@ -117,6 +120,7 @@ class GateNode {
   SecretKey key_;
   std::string id_;
   std::string key_file_;
+  TestLedgerUrl ledger_;  // SQLite in the directory, or PostgreSQL (PODGATE_TEST_ENGINE)
   std::string db_;
   std::string db_path_;
 };

@@ -24,6 +24,8 @@ constexpr const char* kNow = "2026-03-28T21:00:00Z";
 
 class GateScenarioTest : public ::testing::Test {
  protected:
+  void SetUp() override { PODGATE_SKIP_WITHOUT_SELECTED_ENGINE(); }
+
   // The outcome of each artifact: "admitted", "duplicate", or the rejection's code.
   std::vector<std::string> Admit(const std::vector<std::string>& artifacts,
                                  const std::string& options = "") {

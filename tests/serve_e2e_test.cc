@@ -21,6 +21,7 @@
 #include <simdjson.h>
 
 #include "podgate/proof.h"
+#include "postgres_test_support.h"
 #include "serve_artifacts.h"
 #include "serve_http_client.h"
 #include "server/auth.h"
@@ -47,12 +48,13 @@ constexpr char kToken[] = "e2e-operator-token-0123456789abcdef";
 // A `podgate serve` child process on 127.0.0.1 and a free port.
 class ServeProcess {
  public:
-  explicit ServeProcess(std::string dir, std::vector<std::string> extra = {})
+  // `db`: the ledger URL (default: sqlite:DIR/ledger.db).
+  explicit ServeProcess(std::string dir, std::vector<std::string> extra = {}, std::string db = {})
       : dir_(std::move(dir)) {
     std::vector<std::string> args = {PODGATE_BINARY,
                                      "serve",
                                      "--db",
-                                     "sqlite:" + dir_ + "/ledger.db",
+                                     db.empty() ? "sqlite:" + dir_ + "/ledger.db" : db,
                                      "--listen",
                                      "127.0.0.1:0",
                                      "--node-key",
@@ -167,8 +169,10 @@ bool IsJsonError(const HttpResult& r) {
 class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    PODGATE_SKIP_WITHOUT_SELECTED_ENGINE();
     dir_ = MakeTempDir();
     ASSERT_FALSE(dir_.empty());
+    ledger_ = std::make_unique<testing::TestLedgerUrl>(dir_ + "/ledger.db");
     ASSERT_TRUE(SaveSecretKey(NodeKey(), dir_ + "/node.pem").ok());
     WriteSecretFile(dir_ + "/operator.token", std::string(kToken) + "\n");
     node_ = NodeKey().public_key().ToId(Role::kNode);
@@ -177,7 +181,7 @@ class ServeTest : public ::testing::Test {
   }
 
   void StartServer(std::vector<std::string> extra = {}) {
-    server_ = std::make_unique<ServeProcess>(dir_, std::move(extra));
+    server_ = std::make_unique<ServeProcess>(dir_, std::move(extra), ledger_->url());
     ASSERT_NE(server_->port(), 0) << "server did not start: " << server_->startup();
   }
 
@@ -187,7 +191,7 @@ class ServeTest : public ::testing::Test {
       EXPECT_EQ(server_->Stop(), 0) << "SIGTERM must end the server with exit code 0";
     }
     std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
 
   HttpResult Post(std::string_view path, const std::string& body, Headers headers = {}) {
@@ -238,6 +242,8 @@ class ServeTest : public ::testing::Test {
   std::string participant_id_;
   std::string bind_;
   std::unique_ptr<ServeProcess> server_;
+  // SQLite in dir_, or PostgreSQL (PODGATE_TEST_ENGINE=postgresql).
+  std::unique_ptr<testing::TestLedgerUrl> ledger_;
 };
 
 TEST_F(ServeTest, HealthAndMetrics) {
@@ -669,7 +675,7 @@ TEST_F(ServeTest, GarbageNeverGetsA5xxNorKillsTheServer) {
 
 TEST_F(ServeTest, RefusesAWorldReadableTokenFile) {
   ASSERT_EQ(::chmod((dir_ + "/operator.token").c_str(), 0644), 0);
-  ServeProcess refused(dir_);
+  ServeProcess refused(dir_, {}, ledger_->url());
   EXPECT_EQ(refused.port(), 0);
   EXPECT_EQ(refused.Stop(), 2);
 }

@@ -20,6 +20,7 @@
 
 #include "gate_artifacts.h"
 #include "podgate/gate.h"
+#include "postgres_test_support.h"
 
 namespace podgate {
 namespace {
@@ -86,7 +87,11 @@ std::string Minute(int minute) {
 
 RC_GTEST_PROP(GateProperty, LifecycleInvariantsHoldOverRandomInterleavings, ()) {
   const World& world = TheWorld();
-  auto ledger = OpenLedger("sqlite::memory:");
+  if (testing::PgEngineSelected() && testing::PgTestBaseUrl().empty()) {
+    RC_SUCCEED(testing::kPgSkipMessage);
+  }
+  testing::TestLedgerUrl test_ledger(":memory:");  // or PostgreSQL (PODGATE_TEST_ENGINE)
+  auto ledger = OpenLedger(test_ledger.url());
   RC_ASSERT(ledger.ok());
   GateOptions options;
   options.node_id = world.node_id;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "gate_artifacts.h"
+#include "postgres_test_support.h"
 
 namespace podgate {
 namespace {
@@ -25,7 +26,10 @@ Timestamp T(std::string_view text) { return ParseRfc3339(text).value_or(Timestam
 class GateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ledger_ = OpenLedger("sqlite::memory:").value();
+    PODGATE_SKIP_WITHOUT_SELECTED_ENGINE();
+    auto ledger = OpenLedger(test_ledger_.url());
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ledger_ = std::move(ledger).value();
     gate_ = MakeGate({});
     bind_ =
         MakeBind(alice_, {.id = "pb:1", .bound_at = "2026-03-28T19:20:00Z", .via_node = node_id_});
@@ -60,6 +64,7 @@ class GateTest : public ::testing::Test {
   SecretKey alice_ = KeyFromByte(2);
   std::string node_id_ = NodeId(node_key_);
   Timestamp now_ = T("2026-03-28T21:00:00Z");
+  testing::TestLedgerUrl test_ledger_{":memory:"};  // or PostgreSQL (PODGATE_TEST_ENGINE)
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<Gate> gate_;
   std::string bind_;
