@@ -84,11 +84,21 @@ constexpr Member kRecoveryMembers[] = {
     {"policy_annotations", Rule::kAnyObject, false},
 };
 
-constexpr Shape kSignatureShape{"signature", kSignatureMembers};
-constexpr Shape kBindShape{"participant-bind", kBindMembers};
-constexpr Shape kAttachmentShape{"client-instance-attachment", kAttachmentMembers};
-constexpr Shape kDetachmentShape{"client-instance-detachment", kDetachmentMembers};
-constexpr Shape kRecoveryShape{"client-instance-recovery", kRecoveryMembers};
+template <std::size_t N>
+constexpr MemberIndex IndexOf(const Member (&members)[N]) {
+  std::string_view names[N];
+  for (std::size_t i = 0; i < N; ++i) names[i] = members[i].name;
+  return MemberIndex::Make(names);
+}
+
+constexpr Shape kSignatureShape{"signature", kSignatureMembers, IndexOf(kSignatureMembers)};
+constexpr Shape kBindShape{"participant-bind", kBindMembers, IndexOf(kBindMembers)};
+constexpr Shape kAttachmentShape{"client-instance-attachment", kAttachmentMembers,
+                                 IndexOf(kAttachmentMembers)};
+constexpr Shape kDetachmentShape{"client-instance-detachment", kDetachmentMembers,
+                                 IndexOf(kDetachmentMembers)};
+constexpr Shape kRecoveryShape{"client-instance-recovery", kRecoveryMembers,
+                               IndexOf(kRecoveryMembers)};
 
 // Closed shapes track seen members in a 32-bit mask.
 static_assert(std::size(kAttachmentMembers) <= 32 && std::size(kBindMembers) <= 32);
@@ -238,10 +248,9 @@ class Checker {
     std::string_view unknown[kMaxUnknown];
     std::size_t unknown_count = 0;
     std::vector<std::string_view> more_unknown;
-    std::size_t hint = 0;
     for (auto field : object) {
       std::string_view key = field.key;
-      int index = Find(shape, key, &hint);
+      int index = Find(shape, key);
       if (index >= 0) {
         std::uint32_t bit = 1u << index;
         if (seen & bit) return Duplicate();
@@ -294,18 +303,10 @@ class Checker {
     return word(name.data() + n - 8) == word(key.data() + n - 8);
   }
 
-  // The index of `key` among the shape's members, or -1. Producers mostly write members in
-  // schema order, so the search starts just after the previous match (`*hint`).
-  static int Find(const Shape& shape, std::string_view key, std::size_t* hint) {
-    const std::size_t n = shape.members.size();
-    for (std::size_t k = 0; k < n; ++k) {
-      std::size_t i = *hint + k < n ? *hint + k : *hint + k - n;
-      if (SameName(shape.members[i].name, key)) {
-        *hint = i + 1 < n ? i + 1 : 0;
-        return static_cast<int>(i);
-      }
-    }
-    return -1;
+  // The index of `key` among the shape's members, or -1.
+  static int Find(const Shape& shape, std::string_view key) {
+    int i = shape.index.Candidate(key);
+    return i >= 0 && SameName(shape.members[static_cast<std::size_t>(i)].name, key) ? i : -1;
   }
 
   void Duplicate() { duplicate_ = true; }
@@ -436,16 +437,23 @@ std::string_view PatternOf(Rule rule) {
   }
 }
 
-std::optional<Kind> DetectKind(json::Object top, std::string* why) {
-  bool has[4] = {false, false, false, false};
+IdMembers FindIdMembers(json::Object top) {
+  IdMembers ids;
   for (auto field : top) {
     std::string_view key = field.key;
     // The id members end in "/id" and are 7 to 13 bytes long; most keys fail that cheaply.
     if (key.size() < 7 || key.size() > 13 || !key.ends_with("/id")) continue;
     for (Kind kind : kAllKinds) {
-      if (key == KindIdField(kind)) has[static_cast<int>(kind)] = true;
+      if (key == KindIdField(kind)) ids.value[static_cast<int>(kind)] = field.value;
     }
   }
+  return ids;
+}
+
+std::optional<Kind> DetectKind(const IdMembers& ids, std::string* why) {
+  bool has[4];
+  for (Kind kind : kAllKinds)
+    has[static_cast<int>(kind)] = ids.value[static_cast<int>(kind)].has_value();
   // A detachment carries the attachment/id it terminates, so attachment/id names the kind
   // only when detachment/id is absent.
   if (has[static_cast<int>(Kind::kDetachment)]) has[static_cast<int>(Kind::kAttachment)] = false;
@@ -464,6 +472,10 @@ std::optional<Kind> DetectKind(json::Object top, std::string* why) {
                       : "more than one kind-specific id member; name the kind with --kind";
   }
   return std::nullopt;
+}
+
+std::optional<Kind> DetectKind(json::Object top, std::string* why) {
+  return DetectKind(FindIdMembers(top), why);
 }
 
 SchemaOutcome CheckSchema(Kind kind, json::Object root, std::vector<Violation>* errors) {
@@ -504,8 +516,10 @@ void CheckArtifact(json::Parser* parser, std::string_view input, std::optional<K
   }
   json::Object object = element.get_object().value_unsafe();
 
+  // One pass over the top-level members finds both the kind and the id.
+  const IdMembers ids = FindIdMembers(object);
   std::string why;
-  if (!kind) kind = DetectKind(object, &why);
+  if (!kind) kind = DetectKind(ids, &why);
   if (!kind) {
     // Layer 1 still outranks: a document with a duplicate name is malformed, whatever its kind.
     if (json::FindDuplicateName(element)) {
@@ -516,9 +530,8 @@ void CheckArtifact(json::Parser* parser, std::string_view input, std::optional<K
     return;
   }
   report->kind = kind;
-  auto id = object[KindIdField(*kind)];
-  if (!id.error() && id.value_unsafe().is_string()) {
-    report->id.assign(id.value_unsafe().get_string().value_unsafe());
+  if (const auto& id = ids.value[static_cast<int>(*kind)]; id && id->is_string()) {
+    report->id.assign(id->get_string().value_unsafe());
   }
 
   switch (CheckSchema(*kind, object, &report->errors)) {

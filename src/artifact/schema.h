@@ -14,6 +14,7 @@
 #ifndef PODGATE_ARTIFACT_SCHEMA_H_
 #define PODGATE_ARTIFACT_SCHEMA_H_
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,9 +49,47 @@ struct Member {
 };
 
 // The members of one closed object shape.
+// A perfect hash of a shape's member names into 64 slots, so that finding a member costs one
+// hash and one comparison. Built at compile time; MemberIndex::Make fails to compile if no
+// multiplier separates the names.
+struct MemberIndex {
+  static constexpr std::size_t kSlots = 64;
+
+  static constexpr std::size_t Hash(std::string_view key, std::uint32_t multiplier) {
+    if (key.empty()) return 0;
+    auto byte = [](char c) { return static_cast<std::uint32_t>(static_cast<unsigned char>(c)); };
+    return (key.size() * multiplier + byte(key.front()) * 3 + byte(key.back()) * 7 +
+            byte(key[key.size() / 2])) &
+           (kSlots - 1);
+  }
+
+  // The index of the member that may be named `key` (the caller compares), or -1.
+  constexpr int Candidate(std::string_view key) const { return slots[Hash(key, multiplier)]; }
+
+  template <std::size_t N>
+  static constexpr MemberIndex Make(const std::string_view (&names)[N]) {
+    for (std::uint32_t m = 1; m < 4096; ++m) {
+      MemberIndex index{m, {}};
+      for (auto& slot : index.slots) slot = -1;
+      bool clash = false;
+      for (std::size_t i = 0; i < N && !clash; ++i) {
+        auto& slot = index.slots[Hash(names[i], m)];
+        clash = slot >= 0;
+        slot = static_cast<std::int8_t>(i);
+      }
+      if (!clash) return index;
+    }
+    throw "no perfect hash for these member names";  // a compile error in constant evaluation
+  }
+
+  std::uint32_t multiplier;
+  std::array<std::int8_t, kSlots> slots;
+};
+
 struct Shape {
   std::string_view name;  // for messages: "participant-bind", "signature", ...
   std::span<const Member> members;
+  MemberIndex index;
 };
 
 const Shape& ShapeOf(Kind kind);
@@ -59,8 +98,15 @@ const Shape& SignatureShape();
 // The pattern a Rule asserts, as written in the schema documents; empty for rules without one.
 std::string_view PatternOf(Rule rule);
 
+// The values of the kind-specific id members present at the top level, indexed by Kind.
+struct IdMembers {
+  std::array<std::optional<json::Element>, 4> value;
+};
+IdMembers FindIdMembers(json::Object top);
+
 // Detects the kind from the top-level members (DESIGN.md section 1, kind detection).
 // On failure returns nullopt and explains why in *why.
+std::optional<Kind> DetectKind(const IdMembers& ids, std::string* why);
 std::optional<Kind> DetectKind(json::Object top, std::string* why);
 
 // Outcome of CheckSchema.

@@ -4,6 +4,11 @@
 // then are its verdicts printed and flushed, so a printed verdict is always a committed one.
 // A batch ends after --batch artifacts or at the end of the input.
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -18,6 +23,102 @@ int Fail(const Status& status) {
   fmt::print(stderr, "podgate: {}\n", status.ToString());
   return 2;
 }
+
+// One input document, copied out of the reader.
+struct Doc {
+  std::string name;  // empty with --quiet
+  std::string bytes;
+  std::optional<Kind> kind;
+  std::optional<std::size_t> oversized;
+};
+
+// Layer 3 ahead of the gate, on a thread of its own: a Verifier there checks each document's
+// proofs and records the verified signatures in the ProofCache the gate shares, so that the
+// gate's own check of the same signatures is a cache hit, and the Ed25519 verifications leave
+// the thread that holds the ledger. The gate still verifies every document itself (a prefetch
+// can save work, never decide anything). One prefetch thread, first in first out: documents
+// come back in input order.
+class Prefetcher {
+ public:
+  Prefetcher(std::shared_ptr<ProofCache> cache, const ValidatorOptions& options)
+      : verifier_(std::move(cache), options), thread_([this] { Run(); }) {}
+  ~Prefetcher() {
+    {
+      std::lock_guard lock(mu_);
+      in_.clear();
+      closed_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  Prefetcher(const Prefetcher&) = delete;
+  Prefetcher& operator=(const Prefetcher&) = delete;
+
+  void Push(Doc doc) {
+    {
+      std::lock_guard lock(mu_);
+      in_.push_back(std::move(doc));
+      ++pending_;
+    }
+    cv_.notify_all();
+  }
+  // No more documents will be pushed.
+  void Close() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Pushed and not yet popped.
+  std::size_t pending() {
+    std::lock_guard lock(mu_);
+    return pending_;
+  }
+  // The next document, in input order, once prefetched. Without `wait`: nullopt when it is not
+  // ready yet. With `wait`: nullopt only once closed and drained.
+  std::optional<Doc> Pop(bool wait) {
+    std::unique_lock lock(mu_);
+    if (wait) {
+      cv_.wait(lock, [&] { return !out_.empty() || (closed_ && in_.empty() && !busy_); });
+    }
+    if (out_.empty()) return std::nullopt;
+    Doc doc = std::move(out_.front());
+    out_.pop_front();
+    --pending_;
+    return doc;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return !in_.empty() || closed_; });
+      if (in_.empty()) return;
+      Doc doc = std::move(in_.front());
+      in_.pop_front();
+      busy_ = true;
+      lock.unlock();
+      if (!doc.oversized) (void)verifier_.Verify(doc.bytes, doc.kind);
+      lock.lock();
+      out_.push_back(std::move(doc));
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Doc> in_, out_;
+  std::size_t pending_ = 0;
+  bool closed_ = false;
+  bool busy_ = false;
+  Verifier verifier_;
+  std::thread thread_;  // last: starts once everything above is built
+};
+
+// How far the prefetch may run ahead of the gate, in documents (well inside the proof cache).
+constexpr std::size_t kPrefetchAhead = 512;
 
 }  // namespace
 
@@ -64,7 +165,8 @@ int RunAdmit(const AdmitOptions& options) {
   gate_options.retention.max_count = options.retain_max_count;
   gate_options.retention.max_age_seconds = options.retain_max_age_seconds;
   gate_options.validator.max_bytes = options.max_bytes;
-  auto gate = Gate::Create(gate_options, ledger->get(), std::move(key).value());
+  auto cache = std::make_shared<ProofCache>();
+  auto gate = Gate::Create(gate_options, ledger->get(), std::move(key).value(), cache);
   if (!gate.ok()) return Fail(gate.status());
 
   const Rights rights = options.operator_rights ? Rights::kOperator : Rights::kParticipant;
@@ -93,30 +195,39 @@ int RunAdmit(const AdmitOptions& options) {
     pending.clear();
   };
 
+  auto handle = [&](Doc& doc) {
+    if (!fatal.ok()) return;
+    Pending p{std::move(doc.name), {}};
+    if (doc.oversized) {
+      ReportOversized(*doc.oversized, options.max_bytes, &p.admission.report);
+    } else {
+      auto staged = (*gate)->Stage(doc.bytes, rights, fixed_now ? *fixed_now : NowUtc(), doc.kind);
+      if (!staged.ok()) {
+        fatal = staged.status();
+        (*gate)->Rollback();
+        pending.clear();
+        return;
+      }
+      p.admission = std::move(staged).value();
+    }
+    pending.push_back(std::move(p));
+    if (pending.size() >= options.batch) commit();
+  };
+
+  Prefetcher prefetch(cache, gate_options.validator);
   InputReader reader(options.max_bytes);
   auto on_error = [&](const Status& error) { reporter.InputError(error.message()); };
   (void)reader.ReadAll(
       options.inputs, options.ndjson,
       [&](const InputDocument& doc) {
         if (!fatal.ok()) return;
-        Pending p{std::string(doc.name), {}};
-        if (doc.oversized) {
-          ReportOversized(*doc.oversized, options.max_bytes, &p.admission.report);
-        } else {
-          auto staged = (*gate)->Stage(doc.bytes, rights, fixed_now ? *fixed_now : NowUtc(),
-                                       options.kind ? options.kind : doc.kind_from_name);
-          if (!staged.ok()) {
-            fatal = staged.status();
-            (*gate)->Rollback();
-            pending.clear();
-            return;
-          }
-          p.admission = std::move(staged).value();
-        }
-        pending.push_back(std::move(p));
-        if (pending.size() >= options.batch) commit();
+        prefetch.Push(Doc{options.quiet ? std::string() : doc.Name(), std::string(doc.bytes),
+                          options.kind ? options.kind : doc.kind_from_name, doc.oversized});
+        while (auto ready = prefetch.Pop(prefetch.pending() > kPrefetchAhead)) handle(*ready);
       },
       on_error);
+  prefetch.Close();
+  while (auto ready = prefetch.Pop(true)) handle(*ready);
   if (fatal.ok()) commit();
   if (!fatal.ok()) {
     reporter.Flush();

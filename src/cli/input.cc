@@ -57,6 +57,10 @@ Status IoError(const std::string& input, int err) {
 
 }  // namespace
 
+std::string InputDocument::Name() const {
+  return line == 0 ? std::string(input) : fmt::format("{}:{}", input, line);
+}
+
 Status InputReader::ReadAll(const std::vector<std::string>& inputs, bool ndjson,
                             const DocumentSink& sink, const ErrorSink& on_error) {
   Status first_error;
@@ -77,7 +81,7 @@ Status InputReader::ReadWhole(const std::string& input, const DocumentSink& sink
   if (S_ISDIR(st.st_mode)) return IoError(input, EISDIR);
 
   InputDocument doc;
-  doc.name = input;
+  doc.input = input;
   if (input != "-") doc.kind_from_name = KindFromFileName(input);
   if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_bytes_) {
     doc.oversized = static_cast<std::size_t>(st.st_size);
@@ -114,9 +118,9 @@ void InputReader::EmitLine(const std::string& input, std::size_t line, std::stri
   }
   // Blank lines separate nothing and carry no artifact; they still count as lines.
   if (!oversized && trimmed.find_first_not_of(" \t") == std::string_view::npos) return;
-  name_ = fmt::format("{}:{}", input, line);
   InputDocument doc;
-  doc.name = name_;
+  doc.input = input;
+  doc.line = line;
   doc.bytes = oversized ? std::string_view() : bytes;
   doc.oversized = oversized;
   sink(doc);

@@ -23,14 +23,20 @@
 namespace podgate::cli {
 
 struct InputDocument {
-  // "path", "-", or "path:LINE" for NDJSON.
-  std::string_view name;
+  // The input as named on the command line ("path" or "-"), and for NDJSON the line number
+  // (from 1; 0 for a whole-file document).
+  std::string_view input;
+  std::size_t line = 0;
   // The document bytes, followed by json::kPadding readable bytes. Empty when oversized.
   std::string_view bytes;
   // The kind named by the file name suffix, if any (not for NDJSON lines).
   std::optional<Kind> kind_from_name;
   // Set when the document is larger than the limit: its full size, and `bytes` is empty.
   std::optional<std::size_t> oversized;
+
+  // "path", "-", or "path:LINE" for NDJSON. Built on demand: a quiet run over millions of
+  // lines never needs it.
+  std::string Name() const;
 };
 
 using DocumentSink = std::function<void(const InputDocument&)>;
@@ -57,7 +63,6 @@ class InputReader {
 
   std::size_t max_bytes_;
   std::string buffer_;
-  std::string name_;
 };
 
 }  // namespace podgate::cli

@@ -48,6 +48,7 @@ class Reporter {
   // input unreadable.
   int Finish();
 
+  bool quiet() const { return quiet_; }
   std::size_t passed() const { return passed_; }
   std::size_t failed() const { return failed_; }
 

@@ -36,7 +36,7 @@ int RunValidate(const CheckOptions& options) {
                                   options.kind ? options.kind : doc.kind_from_name, &report,
                                   nullptr);
         }
-        reporter.Emit(doc.name, report);
+        reporter.Emit(reporter.quiet() ? std::string() : doc.Name(), report);
       },
       on_error);
   return reporter.Finish();

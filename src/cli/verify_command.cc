@@ -27,7 +27,7 @@ constexpr std::size_t kBatchBytes = 4 << 20;
 // Documents copied out of the reader, and their reports.
 struct Batch {
   struct Item {
-    std::size_t name_offset, name_size;
+    std::size_t input_offset, input_size, line;
     std::size_t bytes_offset, bytes_size;
     std::optional<Kind> kind;
     std::optional<std::size_t> oversized;
@@ -35,16 +35,20 @@ struct Batch {
   };
 
   void Add(const InputDocument& doc) {
-    Item item{data.size(),        doc.name.size(), 0, doc.bytes.size(),
-              doc.kind_from_name, doc.oversized,   {}};
-    data.append(doc.name);
+    Item item{data.size(),      doc.input.size(),   doc.line,      0,
+              doc.bytes.size(), doc.kind_from_name, doc.oversized, {}};
+    data.append(doc.input);
     item.bytes_offset = data.size();
     data.append(doc.bytes);
     items.push_back(std::move(item));
   }
 
-  std::string_view Name(const Item& item) const {
-    return std::string_view(data).substr(item.name_offset, item.name_size);
+  // "path", "-" or "path:LINE", built only for the reports that print it.
+  std::string Name(const Item& item) const {
+    InputDocument doc;
+    doc.input = std::string_view(data).substr(item.input_offset, item.input_size);
+    doc.line = item.line;
+    return doc.Name();
   }
   std::string_view Bytes(const Item& item) const {
     return std::string_view(data).substr(item.bytes_offset, item.bytes_size);
@@ -166,7 +170,9 @@ int RunVerify(const CheckOptions& options) {
   auto finish_in_flight = [&] {
     if (in_flight == nullptr) return;
     pool.Wait();
-    for (const auto& item : in_flight->items) reporter.Emit(in_flight->Name(item), item.report);
+    for (const auto& item : in_flight->items) {
+      reporter.Emit(reporter.quiet() ? std::string() : in_flight->Name(item), item.report);
+    }
     in_flight->Clear();
     in_flight = nullptr;
   };
@@ -177,13 +183,20 @@ int RunVerify(const CheckOptions& options) {
     in_flight = filling;
     filling = filling == &batches[0] ? &batches[1] : &batches[0];
   };
-  Status read = reader.ReadAll(options.inputs, options.ndjson, [&](const InputDocument& doc) {
-    filling->Add(doc);
-    if (filling->Full()) launch();
-  });
+  (void)reader.ReadAll(
+      options.inputs, options.ndjson,
+      [&](const InputDocument& doc) {
+        filling->Add(doc);
+        if (filling->Full()) launch();
+      },
+      [&](const Status& error) {
+        // Everything read before the unreadable input is reported before it.
+        launch();
+        finish_in_flight();
+        reporter.InputError(error.message());
+      });
   launch();
   finish_in_flight();
-  if (!read.ok()) reporter.InputError(read.message());
   return reporter.Finish();
 }
 
