@@ -183,8 +183,17 @@ int RunServe(const ServeOptions& options) {
 
   server::Notifier notifier;
   server::Metrics metrics;
+  // Answers are built and sent on the HTTP workers, not on the commit thread.
+  server::Server* http_server_ptr = nullptr;
+  auto completer = [&http_server_ptr](std::function<void()> task) {
+    if (http_server_ptr != nullptr) {
+      http_server_ptr->Post(std::move(task));
+    } else {
+      task();
+    }
+  };
   server::GateAdmitter admitter(std::move(ledger.value()), std::move(gate.value()), NowUtc,
-                                &notifier, options.batch);
+                                &notifier, options.batch, completer);
   std::atomic<std::uint64_t> expired_total{0};
   metrics.AddSampler("podgate_ledger_last_sequence",
                      "Highest ledger sequence number admitted by this process.", "gauge",
@@ -208,7 +217,12 @@ int RunServe(const ServeOptions& options) {
   server::Api api(api_options, &admitter, reads->get(), &token.value(), &metrics, cache, NowUtc);
 
   server::Server http_server(http, &api, &metrics, &log, &notifier);
+  http_server_ptr = &http_server;
   if (Status s = http_server.Listen(); !s.ok()) return Fail(s);
+  // Facts that other gate processes commit to a shared (PostgreSQL) ledger wake this
+  // process's event streams too (LISTEN/NOTIFY); a no-op for SQLite.
+  auto watch = WatchLedger(options.db, [&notifier] { notifier.Notify(); });
+  if (!watch.ok()) return Fail(watch.status());
 
   auto expire = [&admitter, &log, &expired_total, ttl_seconds] {
     admitter.ExpireSessions(ttl_seconds, [&log, &expired_total](Result<std::size_t> minted) {

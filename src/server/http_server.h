@@ -74,6 +74,10 @@ class Server {
   // Serves until shutdown; returns once every connection is closed.
   void Run(bool handle_signals);
 
+  // Runs `task` on a worker thread soon; thread-safe. While tasks are pending, Run does not
+  // return (admission answers completed this way are never lost at shutdown).
+  void Post(std::function<void()> task);
+
   // Begins the graceful shutdown; thread-safe, idempotent.
   void Shutdown();
 

@@ -10,12 +10,13 @@ namespace podgate::server {
 
 GateAdmitter::GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate> gate,
                            std::function<Timestamp()> clock, Notifier* notifier,
-                           std::size_t max_batch)
+                           std::size_t max_batch, Completer completer)
     : ledger_(std::move(ledger)),
       gate_(std::move(gate)),
       clock_(std::move(clock)),
       notifier_(notifier),
-      max_batch_(max_batch == 0 ? 1 : max_batch) {
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      completer_(std::move(completer)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -80,14 +81,15 @@ void GateAdmitter::Loop() {
     if (batch.front().ttl_seconds >= 0) {
       RunExpiry(&batch.front());
     } else {
-      RunBatch(&batch);
+      RunBatch(std::move(batch));
     }
   }
 }
 
-void GateAdmitter::RunBatch(std::vector<Job>* jobs) {
+void GateAdmitter::RunBatch(std::vector<Job> batch) {
+  auto jobs = std::make_shared<std::vector<Job>>(std::move(batch));
   Timestamp now = clock_();
-  std::vector<AdmissionOutcome> outcomes(jobs->size());
+  auto outcomes = std::make_shared<std::vector<AdmissionOutcome>>(jobs->size());
   Status failure;
   for (std::size_t i = 0; i < jobs->size() && failure.ok(); ++i) {
     const AdmissionRequest& r = (*jobs)[i].request;
@@ -96,7 +98,7 @@ void GateAdmitter::RunBatch(std::vector<Job>* jobs) {
       failure = staged.status();
       break;
     }
-    outcomes[i].admission = std::move(staged.value());
+    (*outcomes)[i].admission = std::move(staged.value());
   }
   if (failure.ok()) failure = gate_->Commit();
   if (!failure.ok()) gate_->Rollback();
@@ -105,10 +107,10 @@ void GateAdmitter::RunBatch(std::vector<Job>* jobs) {
   bool admitted = false;
   for (std::size_t i = 0; i < jobs->size(); ++i) {
     if (!failure.ok()) {
-      outcomes[i] = AdmissionOutcome{failure, {}};
-    } else if (outcomes[i].admission.verdict == Verdict::kAdmitted) {
+      (*outcomes)[i] = AdmissionOutcome{failure, {}};
+    } else if ((*outcomes)[i].admission.verdict == Verdict::kAdmitted) {
       admitted = true;
-      std::uint64_t seq = outcomes[i].admission.seq;
+      std::uint64_t seq = (*outcomes)[i].admission.seq;
       std::uint64_t seen = last_seq_.load(std::memory_order_relaxed);
       while (seq > seen && !last_seq_.compare_exchange_weak(seen, seq)) {
       }
@@ -116,7 +118,14 @@ void GateAdmitter::RunBatch(std::vector<Job>* jobs) {
   }
   // Wake the streams first: the answers below may lead clients to read the stream at once.
   if (admitted && notifier_ != nullptr) notifier_->Notify();
-  for (std::size_t i = 0; i < jobs->size(); ++i) (*jobs)[i].done(std::move(outcomes[i]));
+  auto complete = [jobs, outcomes] {
+    for (std::size_t i = 0; i < jobs->size(); ++i) (*jobs)[i].done(std::move((*outcomes)[i]));
+  };
+  if (completer_) {
+    completer_(std::move(complete));
+  } else {
+    complete();
+  }
 }
 
 void GateAdmitter::RunExpiry(Job* job) {

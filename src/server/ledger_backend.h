@@ -37,9 +37,14 @@ namespace podgate::server {
 
 class GateAdmitter : public Admitter {
  public:
+  // Runs a batch's completions (the `done` callbacks) somewhere other than the commit
+  // thread, so that building answers never delays the next batch. Default: inline.
+  using Completer = std::function<void(std::function<void()>)>;
+
   // `gate` works on `ledger`; both are owned. `notifier` must outlive the admitter.
   GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate> gate,
-               std::function<Timestamp()> clock, Notifier* notifier, std::size_t max_batch = 512);
+               std::function<Timestamp()> clock, Notifier* notifier, std::size_t max_batch = 512,
+               Completer completer = nullptr);
   ~GateAdmitter() override;  // Drain()
 
   void Admit(AdmissionRequest request, std::function<void(AdmissionOutcome)> done) override;
@@ -61,7 +66,7 @@ class GateAdmitter : public Admitter {
   };
 
   void Loop();
-  void RunBatch(std::vector<Job>* jobs);
+  void RunBatch(std::vector<Job> jobs);
   void RunExpiry(Job* job);
 
   std::unique_ptr<Ledger> ledger_;
@@ -69,6 +74,7 @@ class GateAdmitter : public Admitter {
   std::function<Timestamp()> clock_;
   Notifier* notifier_;
   std::size_t max_batch_;
+  Completer completer_;
 
   std::mutex mu_;
   std::condition_variable cv_;
