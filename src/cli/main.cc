@@ -9,6 +9,10 @@
 namespace podgate::cli {
 namespace {
 
+constexpr const char* kLedgerUrlHelp =
+    "Ledger URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (a libpq URI; several gate "
+    "processes may share one PostgreSQL ledger)";
+
 // --kind, --format, --ndjson, --quiet and the inputs, as validate and verify share them.
 void AddCheckOptions(CLI::App* command, CheckOptions* options, std::string* kind,
                      std::string* format) {
@@ -90,7 +94,7 @@ int Main(int argc, char** argv) {
   auto* admit_cmd = app.add_subcommand(
       "admit", "Admit artifacts into the ledger (layers 1 to 4), one verdict line per artifact, "
                "each printed once it is durable");
-  admit_cmd->add_option("--db", admit.db, "Ledger URL: sqlite:PATH")->required();
+  admit_cmd->add_option("--db", admit.db, kLedgerUrlHelp)->required();
   admit_cmd->add_option("--node-id", admit.node_id, "The gate's node:did:key:... identity")
       ->required();
   admit_cmd->add_option("--node-key", admit.node_key, "The node's PKCS#8 PEM Ed25519 key file")
@@ -121,7 +125,7 @@ int Main(int argc, char** argv) {
   std::string show_format = "text";
   auto* show_cmd = app.add_subcommand(
       "show", "Show a client instance's current state, or a participant's client instances");
-  show_cmd->add_option("--db", show.db, "Ledger URL: sqlite:PATH")->required();
+  show_cmd->add_option("--db", show.db, kLedgerUrlHelp)->required();
   show_cmd->add_option("--format", show_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   auto* show_participant =
@@ -133,7 +137,7 @@ int Main(int argc, char** argv) {
   std::string history_format = "text";
   auto* history_cmd =
       app.add_subcommand("history", "Print every ledger event about a client instance");
-  history_cmd->add_option("--db", history.db, "Ledger URL: sqlite:PATH")->required();
+  history_cmd->add_option("--db", history.db, kLedgerUrlHelp)->required();
   history_cmd->add_option("--format", history_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   history_cmd->add_option("client-instance", history.client_instance, "A client-instance/id")
@@ -144,7 +148,9 @@ int Main(int argc, char** argv) {
       "serve",
       "Run the gate as an HTTP service (openapi.yaml): admissions, reads, the event "
       "stream, /healthz and /metrics");
-  serve_cmd->add_option("--db", serve.db, "Ledger URL (default sqlite:./var/podgate.db)");
+  serve_cmd->add_option("--db", serve.db,
+                        "Ledger URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default "
+                        "sqlite:./var/podgate.db)");
   serve_cmd->add_option("--listen", serve.listen,
                         "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve_cmd->add_option("--node-key", serve.node_key,

@@ -445,6 +445,9 @@ class Connection {
       return s;
     }
     lost_ = false;
+    // Server notices (and a FATAL that arrives between queries) reach the caller as errors of
+    // the next statement; libpq would also print them on stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     std::string_view encoding = PQparameterStatus(conn_, "server_encoding")
                                     ? PQparameterStatus(conn_, "server_encoding")
                                     : "";
