@@ -246,6 +246,16 @@ TEST_F(ProofCliTest, SignedExamplesVerifyAndUpstreamExamplesDoNot) {
   }
 }
 
+TEST_F(ProofCliTest, VerifyReportsAnUnreadableInputAndGoesOn) {
+  Outcome run =
+      Podgate("verify " + Path("missing.json") +
+              " " PODGATE_SOURCE_DIR "/examples/signed/ios-a13.client-instance-attachment.json");
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("missing.json"));
+  EXPECT_THAT(run.out, HasSubstr("valid client-instance-attachment attach:01JQCLIATT001"));
+  EXPECT_THAT(run.out, HasSubstr("1 input: 1 valid, 0 invalid"));
+}
+
 TEST_F(ProofCliTest, NdjsonVerifyKeepsInputOrder) {
   // Valid and tampered lines interleaved; the verdicts come back in line order.
   std::string signed_detachment = Slurp(PODGATE_SOURCE_DIR
