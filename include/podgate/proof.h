@@ -89,8 +89,13 @@ class Verifier {
   Verifier(const Verifier&) = delete;
   Verifier& operator=(const Verifier&) = delete;
 
-  // Layers 1 to 3 over one artifact: the Report of Validator::Validate, then the proofs,
-  // reporting key-mismatch or bad-signature with the JSON Pointer of the failing proof.
+  // Layers 1 to 3 over one artifact: the Report of Validator::Validate, then the proofs.
+  // Every proof failure is a violation (keyword "key" or "signature"); the code is the
+  // first one's. Paths: key-mismatch at participant~1id or participant~1key~1public of the
+  // bind ("/participant-bind/participant~1key~1public" inside an artifact); bad-signature
+  // at the failing proof object ("/participant-bind/proof~1participant-signature",
+  // "/proof~1node-attestation"), also for a wrong alg or a value that is not unpadded
+  // base64url of 64 bytes. A bind whose keys disagree has its signature left unchecked.
   // Not thread-safe: one Verifier per thread.
   Report Verify(std::string_view json, std::optional<Kind> kind = std::nullopt);
 
