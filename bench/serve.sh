@@ -14,9 +14,13 @@
 #   1. max:  CONNECTIONS (64) connections as fast as the server answers, SECONDS_PER_RUN;
 #   2. half: paced to half the rate of 1 (wrk delay per request), SECONDS_PER_RUN.
 # Printed: admissions/s, p50 and p99 latency of each run; the floor (podgate_servegen floor:
-# one verify + one sign per detachment on every core, nothing else); the ratio max/floor.
+# one verify + one sign per detachment on every core, nothing else); the ratio max/floor, by
+# wall clock (admissions/s over floor operations/s) and by CPU (the floor's CPU time per
+# operation over the server's CPU time per admission during the max run: the ratio that
+# other load on the machine does not distort).
 # Targets: ratio >= 0.6, p99 < 20 ms at half rate. Every answer must be 201 (checked).
-# PODGATE_BUILD_DIR=DIR uses another build directory (default: build-release).
+# PODGATE_BUILD_DIR=DIR uses another build directory (default: build-release); SERVE_ARGS adds
+# options to podgate serve (e.g. "--threads 1").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -61,7 +65,7 @@ sed -n "$((2 * count + 1)),\$p" "$work/detachments.ndjson" >"$work/calib.ndjson"
 token=bench-operator-token-0123456789abcdef
 (umask 077 && echo "$token" >"$work/operator.token")
 "$podgate" serve --db "sqlite:$work/ledger.db" --listen 127.0.0.1:0 --node-key "$work/node.pem" \
-  --operator-token-file "$work/operator.token" --access-log "$work/access.log" \
+  --operator-token-file "$work/operator.token" --access-log "$work/access.log" ${SERVE_ARGS:-} \
   >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 100); do
@@ -82,7 +86,14 @@ run_wrk() {  # FILE CONNECTIONS DELAY_MS
   sed -E 's/RESULT requests=([0-9]+) seconds=([0-9.]+) not_created=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)/\1 \2 \3 \4 \5/' <<<"$result"
 }
 
+# CPU seconds (user + system) the server has used so far.
+server_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$server_pid/stat"
+}
+
+cpu_before=$(server_cpu)
 read -r max_n max_s max_bad max_p50 max_p99 < <(run_wrk "$work/max.ndjson" "$connections" 0)
+cpu_after=$(server_cpu)
 max_rate=$(awk -v n="$max_n" -v s="$max_s" 'BEGIN {printf "%.0f", n / s}')
 # Half rate: C connections each pausing DELAY ms after every answer, about C * 1000 / (DELAY +
 # latency) requests/s. A short calibration run measures the rate of a first guess of C, and C
@@ -101,7 +112,8 @@ half_conns=$(awk -v g="$guess" -v t="$half_target" -v n="$cal_n" -v s="$cal_s" \
 read -r half_n half_s half_bad half_p50 half_p99 < <(run_wrk "$work/half.ndjson" "$half_conns" "$delay_ms")
 half_rate=$(awk -v n="$half_n" -v s="$half_s" 'BEGIN {printf "%.0f", n / s}')
 
-floor=$("$gen" floor --count 40000)
+read -r floor floor_cpu_op < <("$gen" floor --count 40000)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 kill -TERM "$server_pid"
 wait "$server_pid" && server_rc=0 || server_rc=$?
@@ -113,7 +125,13 @@ printf '  max rate : %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connectio
 printf '  half rate: %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connections, %s ms pause, %s not 201)\n' \
   "$half_rate" "$half_p50" "$half_p99" "$half_conns" "$delay_ms" "$half_bad"
 printf '  floor    : %6s verify+sign/s on %s threads\n' "$floor" "$threads"
-awk -v m="$max_rate" -v f="$floor" 'BEGIN {printf "  ratio max/floor: %.2f (target >= 0.60)\n", m / f}'
+awk -v m="$max_rate" -v f="$floor" -v fc="$floor_cpu_op" -v c0="$cpu_before" -v c1="$cpu_after" \
+  -v n="$max_n" 'BEGIN {
+    sc = (c1 - c0) / n
+    printf "  server CPU per admission at max rate: %.1f us; floor CPU per verify+sign: %.1f us\n", sc * 1e6, fc * 1e6
+    printf "  ratio max/floor: wall %.2f, CPU %.2f (target >= 0.60)\n", m / f, fc / sc
+  }'
+echo "  load average during the run: $load"
 echo "  server exit code after SIGTERM: $server_rc"
 if [[ $max_bad != 0 || $half_bad != 0 || $server_rc != 0 ]]; then
   echo "serve.sh: some answers were not 201, or the server did not exit 0" >&2

@@ -235,6 +235,7 @@ int RunServe(const ServeOptions& options) {
       }
     });
   };
+  http_server.Every(std::chrono::milliseconds(200), [&log] { log.Flush(); });
   if (ttl_seconds >= 0) {
     expire();
     http_server.Every(expiry_interval, expire);

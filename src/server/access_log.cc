@@ -42,6 +42,7 @@ std::string Printable(std::string_view text) {
 }  // namespace
 
 AccessLog::~AccessLog() {
+  Flush();
   if (owned_) std::fclose(out_);
 }
 
@@ -66,10 +67,27 @@ Status AccessLog::Open(const std::string& path) {
   return Status::Ok();
 }
 
-void AccessLog::Emit(const std::string& line) {
+void AccessLog::FlushLocked() {
+  if (!buffer_.empty()) {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+    std::fflush(out_);
+    buffer_.clear();
+  }
+  last_flush_ = std::chrono::steady_clock::now();
+}
+
+void AccessLog::Flush() {
   std::lock_guard lock(mu_);
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fflush(out_);
+  FlushLocked();
+}
+
+void AccessLog::Emit(const std::string& line, bool now) {
+  std::lock_guard lock(mu_);
+  buffer_ += line;
+  if (now || buffer_.size() >= 64 * 1024 ||
+      std::chrono::steady_clock::now() - last_flush_ >= std::chrono::milliseconds(100)) {
+    FlushLocked();
+  }
 }
 
 void AccessLog::Write(const AccessRecord& r) {
@@ -98,7 +116,7 @@ void AccessLog::Write(const AccessRecord& r) {
       .UInt(r.duration_us)
       .EndObject();
   line.push_back('\n');
-  Emit(line);
+  Emit(line, /*now=*/false);
 }
 
 void AccessLog::Event(std::string_view event, std::string_view message) {
@@ -114,7 +132,7 @@ void AccessLog::Event(std::string_view event, std::string_view message) {
       .String(message)
       .EndObject();
   line.push_back('\n');
-  Emit(line);
+  Emit(line, /*now=*/true);
 }
 
 }  // namespace podgate::server
