@@ -625,6 +625,9 @@ TEST_F(ServeTest, SessionExpiryMintsOnceAcrossRestarts) {
     if (Member(r.body, "/history/" + std::to_string(i) + "/type") == "detached") ++detached;
   }
   EXPECT_EQ(detached, 1) << r.body;
+  // The restarted server reports the ledger's size, not what it admitted itself (nothing).
+  HttpResult m = Request(server_->port(), "GET", "/metrics");
+  EXPECT_NE(m.body.find("\npodgate_ledger_last_sequence 2\n"), std::string::npos) << m.body;
 }
 
 TEST_F(ServeTest, GarbageNeverGetsA5xxNorKillsTheServer) {

@@ -195,9 +195,14 @@ int RunServe(const ServeOptions& options) {
   server::GateAdmitter admitter(std::move(ledger.value()), std::move(gate.value()), NowUtc,
                                 &notifier, options.batch, completer);
   std::atomic<std::uint64_t> expired_total{0};
-  metrics.AddSampler("podgate_ledger_last_sequence",
-                     "Highest ledger sequence number admitted by this process.", "gauge",
-                     [&admitter] { return static_cast<double>(admitter.last_seq()); });
+  server::ReadModel* read_model = reads->get();
+  metrics.AddSampler(
+      "podgate_ledger_last_sequence",
+      "Sequence number of the latest fact in the ledger (the number of facts recorded).", "gauge",
+      [&admitter, read_model] {
+        auto last = server::LastSequence(read_model, admitter.last_seq());
+        return last.ok() ? static_cast<double>(*last) : -1.0;
+      });
   metrics.AddSampler("podgate_group_commits_total", "Batches committed by the gate.", "counter",
                      [&admitter] { return static_cast<double>(admitter.batches()); });
   metrics.AddSampler("podgate_proof_cache_hits_total",

@@ -201,4 +201,40 @@ Result<std::vector<Event>> LedgerReadModel::EventsAfter(std::uint64_t after, std
   return With([&](Ledger& l) { return l.EventsAfter(after, limit); });
 }
 
+Result<std::uint64_t> LastSequence(ReadModel* reads, std::uint64_t hint) {
+  auto after = [reads](std::uint64_t n) -> Result<bool> {
+    auto events = reads->EventsAfter(n, 1);
+    if (!events.ok()) return events.status();
+    return !events->empty();
+  };
+  // The answer is the smallest n with no event after it. Invariant below: some event is after
+  // `low`; none is after `high`.
+  std::uint64_t low = hint;
+  auto any = after(low);
+  if (!any.ok()) return any.status();
+  if (!*any) return low;
+  std::uint64_t step = 1;
+  std::uint64_t high = low + step;
+  while (true) {
+    auto more = after(high);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    low = high;
+    step *= 2;
+    high = low + step;
+  }
+  // Some event after low, none after high: find the smallest n in (low, high] with none after.
+  while (high - low > 1) {
+    std::uint64_t mid = low + (high - low) / 2;
+    auto more = after(mid);
+    if (!more.ok()) return more.status();
+    if (*more) {
+      low = mid;
+    } else {
+      high = mid;
+    }
+  }
+  return high;
+}
+
 }  // namespace podgate::server

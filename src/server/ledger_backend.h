@@ -112,6 +112,11 @@ class LedgerReadModel : public ReadModel {
   std::atomic<std::size_t> next_{0};
 };
 
+// The sequence number of the latest fact in the ledger (0 for an empty one), found with
+// O(log N) "events after n" probes starting from `hint` (a sequence number known to exist, or
+// 0): the predicate "some event is after n" is monotone in n, gaps or not.
+Result<std::uint64_t> LastSequence(ReadModel* reads, std::uint64_t hint);
+
 }  // namespace podgate::server
 
 #endif  // PODGATE_SERVER_LEDGER_BACKEND_H_
