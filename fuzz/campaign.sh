@@ -23,7 +23,7 @@ for t in "${targets[@]}"; do
       -max_len=70000 -timeout=25 -rss_limit_mb=4096 "$build/corpus/$t" >"$log" 2>&1)
   status=$?
   set -e
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
+  execs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
   corpus=$(ls "$build/corpus/$t" | wc -l)
   printf '%s\t%s\t%ss\texecs=%s\tcorpus=%s\texit=%s\n' "$t" "$start" "$seconds" "${execs:-?}" \
     "$corpus" "$status" | tee -a "$build/logs/summary.tsv"

@@ -54,6 +54,11 @@ Facts FactsOf(const std::uint8_t* op) {
                        : f.kind == Kind::kDetachment ? "detach:"
                                                      : "recover:";
   f.id = prefix + std::to_string(op[1] & 3);
+  // One detachment id in eight is the one the gate mints for an attachment's session expiry:
+  // reserved to the gate.
+  if (f.kind == Kind::kDetachment && (op[3] & 0x70) == 0x70) {
+    f.id = std::string(lifecycle::kSessionExpiredIdPrefix) + "attach:" + std::to_string(op[1] & 3);
+  }
   f.ref_id =
       (f.kind == Kind::kDetachment ? "attach:" : "detach:") + std::to_string((op[1] >> 2) & 3);
   f.client_instance = "client:" + std::to_string((op[1] >> 4) % 3);
@@ -111,6 +116,10 @@ Expected Reference(const MemoryView& v, const Facts& f, const Context& c) {
   if (f.serving_node != c.node_id || f.via_node != c.node_id) return reject(Code::kWrongNode);
   if (f.kind == Kind::kDetachment && c.rights == Rights::kParticipant &&
       (f.detail == "session-expired" || f.detail == "policy" || f.detail == "operator-action")) {
+    return reject(Code::kUnauthorized);
+  }
+  if (f.kind == Kind::kDetachment && c.rights != Rights::kGate &&
+      f.id.starts_with("detach:session-expired:")) {
     return reject(Code::kUnauthorized);
   }
   if (f.at > c.now.PlusSeconds(c.skew_seconds)) return reject(Code::kClockSkew);

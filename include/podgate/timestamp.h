@@ -30,6 +30,9 @@ struct Timestamp {
   // Adds (or, negative, subtracts) whole seconds.
   Timestamp PlusSeconds(std::int64_t seconds) const { return {unix_seconds + seconds, nanos}; }
   // Canonical UTC rendering: YYYY-MM-DDThh:mm:ss[.fraction]Z, fraction without trailing zeros.
+  // The instants within 23:59 before year 0000 or after year 9999 that an offset lets a
+  // date-time denote get the smallest offset that keeps the year at four digits
+  // ("0000-01-01T00:00:00+00:01"): every parsed instant renders, and parses back to itself.
   std::string ToRfc3339() const;
 };
 

@@ -142,8 +142,22 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text, TimestampError* err
 }
 
 std::string Timestamp::ToRfc3339() const {
-  std::int64_t days = unix_seconds >= 0 ? unix_seconds / 86400 : (unix_seconds - 86399) / 86400;
-  std::int64_t rest = unix_seconds - days * 86400;
+  // An offset date-time can denote an instant up to 23:59 before 0000-01-01T00:00:00Z or
+  // after 9999-12-31T23:59:59Z ("0000-01-01T00:00:00+00:01"), which has no four-digit UTC
+  // year: such an instant is written with the smallest whole-minute offset that brings its
+  // local date back into range, so that every instant ParseRfc3339 returns renders as RFC 3339.
+  constexpr std::int64_t kFirst = -62167219200;     // 0000-01-01T00:00:00Z
+  constexpr std::int64_t kPastLast = 253402300800;  // 10000-01-01T00:00:00Z
+  std::int64_t offset_minutes = 0;
+  if (unix_seconds < kFirst) {
+    offset_minutes = (kFirst - unix_seconds + 59) / 60;
+  } else if (unix_seconds >= kPastLast) {
+    offset_minutes = -((unix_seconds - kPastLast) / 60 + 1);
+  }
+  if (offset_minutes > 23 * 60 + 59 || offset_minutes < -(23 * 60 + 59)) offset_minutes = 0;
+  std::int64_t local = unix_seconds + offset_minutes * 60;
+  std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  std::int64_t rest = local - days * 86400;
   Civil c = CivilFromDays(days);
   std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day,
                                 rest / 3600, rest / 60 % 60, rest % 60);
@@ -153,7 +167,13 @@ std::string Timestamp::ToRfc3339() const {
     out += '.';
     out += frac;
   }
-  out += 'Z';
+  if (offset_minutes == 0) {
+    out += 'Z';
+  } else {
+    std::int64_t magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    out += fmt::format("{}{:02}:{:02}", offset_minutes < 0 ? '-' : '+', magnitude / 60,
+                       magnitude % 60);
+  }
   return out;
 }
 

@@ -199,6 +199,28 @@ TEST(TimestampTest, ToRfc3339IsCanonicalUtc) {
   EXPECT_EQ(At("2024-02-29T12:00:00-23:59").ToRfc3339(), "2024-03-01T11:59:00Z");
 }
 
+// Found by tests/hostile_test.cc: an instant before year 0000 UTC (which an offset date-time
+// can denote) rendered as "-001-12-31T23:59:00Z", not RFC 3339; the gate renders the
+// detached-at of session-expired detachments this way, so such an attachment could never
+// expire. Now the smallest offset keeps the year at four digits.
+TEST(TimestampTest, ToRfc3339RendersEveryParsedInstant) {
+  EXPECT_EQ(At("0000-01-01T00:00:00+00:01").ToRfc3339(), "0000-01-01T00:00:00+00:01");
+  EXPECT_EQ(At("0000-01-01T00:00:00+23:59").ToRfc3339(), "0000-01-01T00:00:00+23:59");
+  EXPECT_EQ(At("0000-01-01T00:00:30.5+00:01").ToRfc3339(), "0000-01-01T00:00:30.5+00:01");
+  EXPECT_EQ((Timestamp{-62167219201, 0}).ToRfc3339(), "0000-01-01T00:00:59+00:01");
+  EXPECT_EQ(At("9999-12-31T23:59:59.75-00:01").ToRfc3339(), "9999-12-31T23:59:59.75-00:01");
+  EXPECT_EQ(At("9999-12-31T23:59:59-23:59").ToRfc3339(), "9999-12-31T23:59:59-23:59");
+  EXPECT_EQ((Timestamp{253402300800, 0}).ToRfc3339(), "9999-12-31T23:59:00-00:01");
+  for (std::string_view text :
+       {"0000-01-01T00:00:00+23:59", "0000-01-01T00:12:34.000000001+07:13",
+        "9999-12-31T23:59:59.999999999-23:59", "9999-12-31T12:00:00-12:00"}) {
+    Timestamp ts = At(text);
+    auto back = ParseRfc3339(ts.ToRfc3339());
+    ASSERT_TRUE(back.has_value()) << text << " renders as " << ts.ToRfc3339();
+    EXPECT_EQ(*back, ts) << text;
+  }
+}
+
 // Any instant from year 0000 to 9999 survives ToRfc3339 and back.
 RC_GTEST_PROP(TimestampProperty, RoundTripsThroughRfc3339, ()) {
   std::int64_t seconds =

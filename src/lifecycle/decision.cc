@@ -145,6 +145,12 @@ Result<Decision> DecideDetachment(LedgerView& view, const Facts& f, const Contex
                               "may detach for it",
                               f.detail));
   }
+  if (f.id.starts_with(kSessionExpiredIdPrefix) && context.rights != Rights::kGate) {
+    return Reject(Code::kUnauthorized, kDetachmentIdPath,
+                  fmt::format("ids beginning with \"{}\" are reserved to the gate's own "
+                              "session-expired detachments",
+                              kSessionExpiredIdPrefix));
+  }
   if (auto d = CheckTimes(f, context)) return *d;
   auto found = view.FindAttachment(f.ref_id);
   if (!found.ok()) return found.status();

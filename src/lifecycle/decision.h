@@ -6,7 +6,8 @@
 //   every kind   id already held: same digest -> duplicate, else id-conflict;
 //                serving-node/id, then participant-bind/via/node-id is not the gate's node
 //                -> wrong-node;
-//   detachment   a node reason from a participant -> unauthorized;
+//   detachment   a node reason from a participant -> unauthorized; an id beginning with
+//                kSessionExpiredIdPrefix from anyone but the gate -> unauthorized;
 //   every kind   the artifact's time > now + skew -> clock-skew; the bind's bound-at > the
 //                artifact's time + skew -> time-order;
 //   attachment   a live attachment of the client instance -> client-busy;
@@ -72,6 +73,11 @@ struct Decision {
 
 // True for the node reasons of a detachment: session-expired, policy, operator-action.
 bool IsNodeReason(std::string_view reason);
+
+// The ids of the session-expired detachments the gate mints ("detach:session-expired:" + the
+// attachment id). Reserved to the gate: a detachment posted under one of them beforehand would
+// make the gate's own detachment an id-conflict and keep that attachment live for good.
+inline constexpr std::string_view kSessionExpiredIdPrefix = "detach:session-expired:";
 
 // Decides `facts` against `view`. A non-OK Result is a failure of the view (storage).
 Result<Decision> Decide(LedgerView& view, const Facts& facts, const Context& context);
