@@ -1,8 +1,8 @@
 // podgate: the command line (DESIGN.md section 4). Parses arguments and hands over to the
 // subcommand in src/cli/*_command.cc.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 
@@ -63,8 +63,9 @@ int Main(int argc, char** argv) {
   SignOptions sign;
   std::string sign_kind;
   auto* sign_cmd = app.add_subcommand(
-      "sign", "Sign an artifact: a bind with the participant key, a detachment or recovery "
-              "with the serving node key (node attestation)");
+      "sign",
+      "Sign an artifact: a bind with the participant key, a detachment or recovery "
+      "with the serving node key (node attestation)");
   sign_cmd->add_option("--key", sign.key_file, "PKCS#8 PEM Ed25519 key file")->required();
   sign_cmd->add_option("--kind", sign_kind, "Artifact kind (default: as validate detects it)");
   sign_cmd->add_option("--out", sign.out, "Write the signed artifact here (default: stdout)");
@@ -76,8 +77,7 @@ int Main(int argc, char** argv) {
   KeygenOptions keygen;
   auto* keygen_cmd = app.add_subcommand(
       "keygen", "Write a new Ed25519 key as PKCS#8 PEM (mode 0600) and print its identities");
-  keygen_cmd->add_option("--out", keygen.out, "Key file to create (never overwritten)")
-      ->required();
+  keygen_cmd->add_option("--out", keygen.out, "Key file to create (never overwritten)")->required();
 
   DidOptions did;
   std::string did_role;
@@ -92,8 +92,9 @@ int Main(int argc, char** argv) {
   AdmitOptions admit;
   std::string admit_kind, admit_format = "text";
   auto* admit_cmd = app.add_subcommand(
-      "admit", "Admit artifacts into the ledger (layers 1 to 4), one verdict line per artifact, "
-               "each printed once it is durable");
+      "admit",
+      "Admit artifacts into the ledger (layers 1 to 4), one verdict line per artifact, "
+      "each printed once it is durable");
   admit_cmd->add_option("--db", admit.db, kLedgerUrlHelp)->required();
   admit_cmd->add_option("--node-id", admit.node_id, "The gate's node:did:key:... identity")
       ->required();

@@ -115,8 +115,8 @@ void Reporter::Flush() {
 int Reporter::Finish() {
   Flush();
   std::string line =
-      fmt::format("{} input{}: {} {}, {} {}\n", passed_ + failed_, passed_ + failed_ == 1 ? "" : "s",
-                  passed_, pass_word_, failed_, fail_word_);
+      fmt::format("{} input{}: {} {}, {} {}\n", passed_ + failed_,
+                  passed_ + failed_ == 1 ? "" : "s", passed_, pass_word_, failed_, fail_word_);
   std::fputs(line.c_str(), format_ == Format::kJson ? stderr : out_);
   std::fflush(out_);
   if (io_errors_ > 0) return 2;
