@@ -99,8 +99,8 @@ class HttpServerTest : public ::testing::Test {
     ServerOptions o;
     o.max_body_bytes = 1000;
     o.max_header_bytes = 2000;
-    o.request_timeout = std::chrono::milliseconds(400);
-    o.idle_timeout = std::chrono::milliseconds(400);
+    o.request_timeout = std::chrono::milliseconds(1000);
+    o.idle_timeout = std::chrono::milliseconds(1000);
     o.stream_heartbeat = std::chrono::milliseconds(100);
     return o;
   }
@@ -185,11 +185,11 @@ TEST_F(HttpServerTest, MalformedHttpIs400WithAJsonBody) {
 
 TEST_F(HttpServerTest, SlowLorisIsCutOff) {
   Start(Small());
-  TestConnection c(port_, 5000);
+  TestConnection c(port_, 10000);
   ASSERT_TRUE(c.Send("GET / HTTP/1.1\r\nHost: x\r\n"));  // never finishes the head
   // Keep dribbling header bytes: the request deadline still holds.
   bool closed = false;
-  for (int i = 0; i < 40 && !closed; ++i) {
+  for (int i = 0; i < 80 && !closed; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     closed = !c.Send("X-a: b\r\n");
   }
@@ -198,7 +198,7 @@ TEST_F(HttpServerTest, SlowLorisIsCutOff) {
 
 TEST_F(HttpServerTest, IdleConnectionIsClosed) {
   Start(Small());
-  TestConnection c(port_, 5000);
+  TestConnection c(port_, 10000);
   ASSERT_TRUE(c.connected());
   EXPECT_TRUE(c.WaitClosed());
 }
