@@ -750,14 +750,45 @@ TEST_F(PostgresLedgerTest, StatementTimeoutIsUnavailable) {
             "");
   auto txn = ledger->Begin();
   ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
   VerdictEntry e;
   e.artifact_id = "attach:1";
-  Status s = (*txn)->RecordVerdict(e);
+  ASSERT_TRUE((*txn)->RecordVerdict(e).ok());  // inserted by Commit
+  Status s = (*txn)->Commit();
   EXPECT_EQ(s.code(), Code::kUnavailable) << s.ToString();
   EXPECT_THAT(s.message(), HasSubstr("statement timeout"));
-  EXPECT_EQ((*txn)->Commit().code(), Code::kStorage);  // the failed transaction is rolled back
   txn->reset();
-  EXPECT_TRUE(ledger->Begin().ok());  // and the connection goes on
+  // Nothing of the transaction stays, and the connection goes on.
+  EXPECT_FALSE(ledger->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
+  EXPECT_TRUE(ledger->Begin().ok());
+}
+
+// PostgreSQL text cannot hold U+0000 (a JSON string may escape it into an id): such a fact is
+// refused on its own, and a key holding it is never confused with its prefix.
+TEST_F(PostgresLedgerTest, TextWithNulIsRefusedAloneAndNeverTruncated) {
+  auto ledger = Open();
+  auto txn = ledger->Begin();
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->RecordAttachment(Att("attach:a", "client:a"), "{}", kNow).ok());
+  std::string nul_id("attach:a\0b", 10);
+  auto refused = (*txn)->RecordAttachment(Att(nul_id, "client:b"), "{}", kNow);
+  EXPECT_EQ(refused.status().code(), Code::kSchemaInvalid) << refused.status().ToString();
+  auto found = (*txn)->FindAttachment(nul_id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());  // not attach:a
+  VerdictEntry e;
+  e.artifact_id = nul_id;
+  e.verdict = Verdict::kRejected;
+  e.code = Code::kSchemaInvalid;
+  e.message = refused.status().message();
+  ASSERT_TRUE((*txn)->RecordVerdict(e).ok());
+  auto next = (*txn)->RecordAttachment(Att("attach:c", "client:c"), "{}", kNow);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(*next, 2u);
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ(ledger->VerdictHistory(Kind::kAttachment, nul_id)->size(), 1u);
+  EXPECT_TRUE(ledger->ClientInstanceHistory(std::string("client:a\0", 9))->empty());
+  EXPECT_FALSE(ledger->GetArtifact(Kind::kAttachment, nul_id)->has_value());
 }
 
 TEST_F(PostgresLedgerTest, WatchWakesOnCommitsOfOtherConnections) {
