@@ -19,13 +19,17 @@
 // one live attachment per client instance, triggers that refuse to change events and
 // admitted records), so a wrong decision is still refused.
 //
-// Sequence numbers: podgate_head.last_seq is incremented in the recording transaction, under
-// the row lock held since Begin(). A transaction that rolls back takes its increments with it,
-// and the next writer starts from the last committed value: the numbers of committed facts
-// have no gaps. Writers commit in lock order, so commit order is sequence order: a snapshot
-// that holds fact N holds every fact before N, and a reader following "events after N" on any
-// instance sees every fact exactly once, in the same order. Each commit that records facts
-// sends NOTIFY podgate_events, which WatchLedger() turns into a wake-up of event streams.
+// Sequence numbers: the writer reads the last number from podgate_head when it locks the row
+// in Begin(), numbers its facts last+1, last+2, ... and Commit() writes the new last number to
+// the row, in the same transaction and the same round trip as COMMIT (podgate_finish, which
+// also refuses to commit unless the log holds exactly last+1 .. new). A transaction that rolls
+// back leaves the row as it was, and the next writer starts from the last committed number:
+// the numbers of committed facts have no gaps. Writers commit in lock order, so commit order is
+// sequence order: a snapshot that holds fact N holds every fact before N, and a reader following
+// "events after N" on any instance sees every fact exactly once, in the same order. A commit
+// that recorded facts sends NOTIFY podgate_events, which WatchLedger() turns into a wake-up of
+// event streams. Verdicts are buffered and inserted by podgate_finish as well: a gate's write
+// transaction costs its reads and one round trip per fact, plus two per batch.
 //
 // The schema is versioned (table podgate_schema) and migrated forward on open, one migration
 // per version, each in its own transaction, under a session advisory lock, so that several
