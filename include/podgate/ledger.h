@@ -252,6 +252,9 @@ struct LedgerOptions {
 // error that names the supported ones.
 Result<std::unique_ptr<Ledger>> OpenLedger(std::string_view url, LedgerOptions options = {});
 
+// The ledger URL as messages and logs may show it: a PostgreSQL URL without its password.
+std::string RedactLedgerUrl(std::string_view url);
+
 // A running watch on a ledger (WatchLedger); destroying it stops it.
 class LedgerWatch {
  public:

@@ -255,7 +255,7 @@ int RunServe(const ServeOptions& options) {
       "podgate serve: operator token in {}{}; send it as \"Authorization: Bearer "
       "<token>\"\n",
       options.operator_token_file, token_created ? " (created now, mode 0600)" : "");
-  fmt::print("podgate serve: ledger {}; session ttl {}\n", options.db,
+  fmt::print("podgate serve: ledger {}; session ttl {}\n", RedactLedgerUrl(options.db),
              ttl_seconds >= 0 ? options.session_ttl : std::string("off"));
   std::fflush(stdout);
   log.Event("start", fmt::format("listening on {}:{}", host, http_server.port()));

@@ -33,6 +33,10 @@ Result<std::unique_ptr<Ledger>> OpenLedger(std::string_view url, LedgerOptions o
                                            url));
 }
 
+std::string RedactLedgerUrl(std::string_view url) {
+  return IsPostgresUrl(url) ? store::RedactPostgresUrl(url) : std::string(url);
+}
+
 Result<std::unique_ptr<LedgerWatch>> WatchLedger(std::string_view url,
                                                  std::function<void()> on_change) {
   if (IsPostgresUrl(url)) return store::WatchPostgresLedger(std::string(url), std::move(on_change));

@@ -683,6 +683,9 @@ TEST_F(PostgresLedgerTest, UnreachableServerIsUnavailableWithoutThePassword) {
   EXPECT_THAT(opened.status().message(), ::testing::Not(HasSubstr("s3cret")));
   EXPECT_EQ(RedactPostgresUrl("postgres://u:pw@db.example:6543/ledger?sslmode=require"),
             "postgresql://u@db.example:6543/ledger");
+  EXPECT_EQ(RedactLedgerUrl("postgresql://u:pw@db.example/ledger"),
+            "postgresql://u@db.example/ledger");
+  EXPECT_EQ(RedactLedgerUrl("sqlite:./var/podgate.db"), "sqlite:./var/podgate.db");
 }
 
 TEST_F(PostgresLedgerTest, ReconnectsAfterTheServerEndsItsConnections) {
