@@ -159,8 +159,10 @@ Result<Admission> Gate::Impl::Stage(std::string_view json, Rights rights, Timest
         a.verdict = Verdict::kAdmitted;
         a.seq = *seq;
         a.receipt.assign(stored);
-      } else if (seq.status().code() == Code::kStorage || seq.status().code() == Code::kInternal) {
-        return seq.status();
+      } else if (seq.status().code() == Code::kStorage ||
+                 seq.status().code() == Code::kUnavailable ||
+                 seq.status().code() == Code::kInternal) {
+        return seq.status();  // operational (PostgreSQL: unavailable), not a refusal
       } else {
         // The engine's constraints refused what the decision admitted; they win.
         Reject(&a, seq.status().code(), "", seq.status().message());
