@@ -20,6 +20,7 @@
 
 #include <array>
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -269,7 +270,9 @@ TEST(PostgresServeTest, TwoGatesRacingOnOneLedgerAdmitExactlyOneOfEachConflictin
   }
   ASSERT_THAT(failures, ::testing::IsEmpty());
 
-  // The conflicting pairs: member 0 to gate A, member 1 to gate B, both at once.
+  // The conflicting pairs, both members at once (the two threads of a lane meet at a barrier
+  // before each pair): member 0 of an even pair and member 1 of an odd pair to gate A, the
+  // others to gate B.
   //   i % 3 == 0: two detachment ids for one attachment  -> 201 + 409 already-detached
   //   i % 3 == 1: one id, two contents (reasons)           -> 201 + 409 id-conflict
   //   i % 3 == 2: the same detachment twice                -> 201 + 200 duplicate
@@ -288,12 +291,15 @@ TEST(PostgresServeTest, TwoGatesRacingOnOneLedgerAdmitExactlyOneOfEachConflictin
   };
   std::vector<std::array<HttpResult, 2>> results(kPairs);
   {
+    std::vector<std::unique_ptr<std::barrier<>>> lanes;
+    for (int t = 0; t < kThreads; ++t) lanes.push_back(std::make_unique<std::barrier<>>(2));
     std::vector<std::thread> threads;
     for (int which = 0; which < 2; ++which) {
       for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, which, t] {
-          const GateProcess& gate = which == 0 ? a : b;
           for (int i = t; i < kPairs; i += kThreads) {
+            const GateProcess& gate = (i + which) % 2 == 0 ? a : b;
+            lanes[static_cast<std::size_t>(t)]->arrive_and_wait();
             results[static_cast<std::size_t>(i)][static_cast<std::size_t>(which)] =
                 gate.Post("/v1/detachments", member(i, which));
           }
@@ -313,7 +319,7 @@ TEST(PostgresServeTest, TwoGatesRacingOnOneLedgerAdmitExactlyOneOfEachConflictin
     }
     int winners = (pair[0].status == 201) + (pair[1].status == 201);
     ASSERT_EQ(winners, 1) << "pair " << i << ": " << pair[0].status << " " << pair[1].status;
-    won_by_a += pair[0].status == 201;
+    won_by_a += pair[static_cast<std::size_t>(i % 2)].status == 201;  // the A-bound member
     const HttpResult& loser = pair[0].status == 201 ? pair[1] : pair[0];
     std::string expected = i % 3 == 0   ? "409 already-detached"
                            : i % 3 == 1 ? "409 id-conflict"
