@@ -11,7 +11,7 @@
 // A Verifier checks an artifact's proofs: participant/key/public must be the key inside
 // participant/id (key-mismatch); the bind's participant signature must verify (bad-signature);
 // a present node attestation must verify under the key inside serving-node/id (via/node-id
-// for a bind). It remembers verified (signing input, key, signature) triples by SHA-256 digest
+// for a bind). It remembers verified (signing input, key, signature) triples by BLAKE2b-256 digest
 // in a bounded cache, because the same bind travels inside an attachment and again inside its
 // detachment; the cache only ever records successes, so it can save work but never turn a bad
 // signature good.
@@ -59,7 +59,7 @@ std::optional<Domain> RequestDomain(Kind kind);
 // is not strict JSON with an object at the top.
 Result<std::string> SigningInput(Domain domain, std::string_view json);
 
-// Verified (signing input, key, signature) triples, remembered by SHA-256 digest with bounded
+// Verified (signing input, key, signature) triples, remembered by BLAKE2b-256 digest with bounded
 // memory. Records only successes. Thread-safe: one cache may serve many Verifiers.
 class ProofCache {
  public:

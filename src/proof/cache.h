@@ -19,7 +19,7 @@ namespace podgate::proof {
 
 using Digest = std::array<std::uint8_t, 32>;
 
-// SHA-256(signing input || public key || signature).
+// BLAKE2b-256(signing input || public key || signature).
 Digest TripleDigest(std::string_view signing_input, const PublicKey& key,
                     std::span<const std::uint8_t, 64> signature);
 

@@ -109,7 +109,7 @@ struct DistinctBinds {
 
 // Layers 1-3 of distinct binds: every signature is a cache miss (a cache of 8 entries cycled
 // through by 255 binds), so this is the whole verify path: parse, schema, did:key, CBOR,
-// SHA-256 of the triple, Ed25519, insertion.
+// BLAKE2b-256 of the triple, Ed25519, insertion.
 void BM_VerifyDistinctBinds(benchmark::State& state) {
   static const DistinctBinds data;
   Verifier verifier(std::make_shared<ProofCache>(8));
