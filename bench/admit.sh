@@ -26,17 +26,8 @@ cd "$root"
 pairs=${1:-100000}
 batch=${BATCH:-1024}
 
-if [[ -n ${PODGATE_BUILD_DIR:-} ]]; then
-  build=$PODGATE_BUILD_DIR
-  if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODGATE_BUILD_TESTS=OFF \
-      >/dev/null
-  fi
-else
-  build=$root/build-release
-  if [[ ! -f $build/CMakeCache.txt ]]; then cmake --preset release >/dev/null; fi
-fi
-cmake --build "$build" --target podgate podgate_admitgen >/dev/null
+source "$root/bench/lib.sh"
+build=$(bench_build podgate podgate_admitgen)
 podgate=$build/podgate
 admitgen=$build/podgate_admitgen
 

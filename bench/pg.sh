@@ -29,17 +29,8 @@ connections=${CONNECTIONS:-64}
 threads=$(nproc)
 
 command -v wrk >/dev/null || { echo "pg.sh: wrk is missing (scripts/install-deps)" >&2; exit 2; }
-if [[ -n ${PODGATE_BUILD_DIR:-} ]]; then
-  build=$PODGATE_BUILD_DIR
-  if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODGATE_BUILD_TESTS=OFF \
-      >/dev/null
-  fi
-else
-  build=$root/build-release
-  if [[ ! -f $build/CMakeCache.txt ]]; then cmake --preset release >/dev/null; fi
-fi
-cmake --build "$build" --target podgate podgate_servegen >/dev/null
+source "$root/bench/lib.sh"
+build=$(bench_build podgate podgate_servegen)
 podgate=$build/podgate
 gen=$build/podgate_servegen
 

@@ -24,17 +24,8 @@ runs=${1:-5}
 count=${COUNT:-20000}
 binds=${BINDS:-100}
 
-if [[ -n ${PODGATE_BUILD_DIR:-} ]]; then
-  build=$PODGATE_BUILD_DIR
-  if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODGATE_BUILD_TESTS=OFF \
-      >/dev/null
-  fi
-else
-  build=$root/build-release
-  if [[ ! -f $build/CMakeCache.txt ]]; then cmake --preset release >/dev/null; fi
-fi
-cmake --build "$build" --target podgate podgate_benchgen >/dev/null
+source "$root/bench/lib.sh"
+build=$(bench_build podgate podgate_benchgen)
 podgate=$build/podgate
 benchgen=$build/podgate_benchgen
 
