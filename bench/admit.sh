@@ -11,10 +11,12 @@
 # node key, and commits to a fresh SQLite ledger (WAL, synchronous=FULL) in group commits of
 # --batch artifacts (default 1024), printing each verdict only after its commit.
 # Floor (podgate_admitgen floor): per pair one Ed25519 verification of a bind-sized message and
-# one Ed25519 signature of a detachment-sized message, plain libsodium on one thread (podgate
-# admit is one thread), timed alone, in the same run of this script.
-# podgate admit runs two threads: the gate (decision, attestation, ledger) and a prefetch that
-# verifies proofs ahead of it into the shared proof cache; the floor runs one.
+# one Ed25519 signature of a detachment-sized message, plain libsodium on one thread, timed
+# alone, in the same run of this script.
+# podgate admit runs two threads: a prefetch that prepares each artifact (layers 1-3, facts,
+# digest, the speculative node attestation: Preparer in include/podgate/gate.h) and the gate
+# (decision, ledger writes, fsync); the floor runs one. So the wall-clock ratio may exceed the
+# CPU-time ratio: podgate uses a second core, the floor does not.
 # Printed: the load average, wall and CPU (user + system) seconds of podgate and of the floor,
 # pairs and artifacts per second, and the ratios floor/podgate in wall-clock and in CPU time
 # (target >= 0.5). On a busy machine the wall-clock ratio mostly measures the scheduler.

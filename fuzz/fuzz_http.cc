@@ -49,11 +49,21 @@ const Timestamp kNow{1774730700, 0};  // 2026-03-28T20:45:00Z
 
 class SyncAdmitter : public server::Admitter {
  public:
-  explicit SyncAdmitter(Gate* gate) : gate_(gate) {}
+  explicit SyncAdmitter(Gate* gate) : gate_(gate), preparer_(gate->NewPreparer()) {}
+  Report Check(server::AdmissionRequest* request) override {
+    request->prepared = preparer_->Prepare(request->body, request->rights, request->kind);
+    return request->prepared.report();
+  }
   void Admit(server::AdmissionRequest request,
              std::function<void(server::AdmissionOutcome)> done) override {
     server::AdmissionOutcome outcome;
-    auto admitted = gate_->Admit(request.body, request.rights, kNow, request.kind);
+    preparer_->Attest(&request.prepared);
+    auto admitted = gate_->Stage(std::move(request.prepared), kNow);
+    if (admitted.ok()) {
+      if (Status s = gate_->Commit(); !s.ok()) admitted = s;
+    } else {
+      gate_->Rollback();
+    }
     if (admitted.ok()) {
       outcome.admission = std::move(admitted).value();
     } else {
@@ -68,6 +78,7 @@ class SyncAdmitter : public server::Admitter {
 
  private:
   Gate* gate_;
+  std::unique_ptr<Preparer> preparer_;
 };
 
 class LedgerReads : public server::ReadModel {
@@ -128,7 +139,7 @@ World* MakeWorld() {
   server::ApiOptions api_options;
   api_options.node_id = options.node_id;
   w->api = std::make_unique<server::Api>(api_options, w->admitter.get(), w->reads.get(), &*w->token,
-                                         &w->metrics, cache, [] { return kNow; });
+                                         &w->metrics, [] { return kNow; });
   return w;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +71,9 @@ class ServeProcess {
     if (::pipe(out) != 0) return;
     pid_ = ::fork();
     if (pid_ == 0) {
+      // A server must not outlive its test: a test that dies (a sanitizer's halt, a crash)
+      // would otherwise leave it holding CTest's output pipe, and the run would hang.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
@@ -635,6 +639,7 @@ TEST_F(ServeTest, GarbageNeverGetsA5xxNorKillsTheServer) {
   std::mt19937 rng(12345);
   std::string a = Attachment("attach:g", "client:g", node_, bind_);
   const std::vector<std::string> paths = {"/v1/attachments", "/v1/detachments", "/v1/recoveries"};
+  static constexpr char kSplices[] = "{}[]\",:\\\x01\xff";  // the bytes spliced in
   for (int i = 0; i < 150; ++i) {
     std::string body = a;
     // Mutate a few bytes, or truncate, or splice.
@@ -649,7 +654,7 @@ TEST_F(ServeTest, GarbageNeverGetsA5xxNorKillsTheServer) {
           body.resize(at);
           break;
         default:
-          body.insert(at, 1, "{}[]\",:\\\x01\xff"[rng() % 12]);
+          body.insert(at, 1, kSplices[rng() % (sizeof kSplices - 1)]);
           break;
       }
       if (body.empty()) body = "x";

@@ -771,9 +771,15 @@ TEST_F(CliTest, NdjsonStreamOf200MegabytesInFlatMemory) {
                        std::to_string(invalid_lines) + " invalid\n");
   EXPECT_GE(sent, kTotal);
   EXPECT_GT(r.max_rss_kb, 0);
+  RecordProperty("peak_rss_kb", std::to_string(r.max_rss_kb));
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer holds freed memory back (its quarantine, 256 MiB by default) and shadows
+  // every byte, so the resident set says nothing about podgate's own memory there; the
+  // ordinary build asserts the bound.
+  GTEST_SKIP() << "peak RSS not bounded under AddressSanitizer (" << r.max_rss_kb << " KiB)";
+#endif
   EXPECT_LT(r.max_rss_kb, 64 * 1024)
       << "peak RSS " << r.max_rss_kb << " KiB for a " << (sent >> 20) << " MiB stream";
-  RecordProperty("peak_rss_kb", std::to_string(r.max_rss_kb));
 }
 
 // --- the corpus through the binary --------------------------------------------------------------

@@ -14,9 +14,19 @@
 // must not be acknowledged (printed, answered) before the Commit() of its batch returned OK; a
 // failed Commit() means none of the batch happened. Admit() is Stage() then Commit().
 //
+// Preparation: everything of an admission that does not read the ledger (layers 1 to 3, the
+// facts the decision reads, the digest, and the node's attestation signature, which covers the
+// artifact alone) can be done ahead, on other threads, by Preparers of the gate
+// (NewPreparer()); Stage(PreparedArtifact) then does only the decision and the ledger writes.
+// This is what keeps the Ed25519 work off the thread that holds the ledger. A prepared
+// artifact decides nothing: the verdict is still the gate's, made against the ledger when it
+// is staged; a speculative attestation of an artifact that is then refused is dropped.
+//
 // Thread safety: a Gate is used by one thread at a time (it owns a Verifier and an open
-// transaction). Several Gates over distinct Ledger connections may share one ProofCache and
-// one database.
+// transaction). A Preparer is used by one thread at a time too, but any number of them (each
+// on its own thread) may prepare for one gate while it stages; they share only immutable
+// state and the thread-safe ProofCache. Several Gates over distinct Ledger connections may
+// share one ProofCache and one database.
 
 #ifndef PODGATE_GATE_H_
 #define PODGATE_GATE_H_
@@ -59,6 +69,53 @@ struct Admission {
   std::uint64_t seq = 0;  // the admitted fact's sequence number (admitted, duplicate)
 };
 
+class Gate;
+
+// An artifact made ready for Gate::Stage() by a Preparer: layers 1 to 3 decided (report()),
+// and for one that passed them its facts, digest and possibly its attestation. Movable; an
+// empty (default-constructed or moved-from) one is refused by Stage() (internal).
+class PreparedArtifact {
+ public:
+  PreparedArtifact();
+  ~PreparedArtifact();
+  PreparedArtifact(PreparedArtifact&& other) noexcept;
+  PreparedArtifact& operator=(PreparedArtifact&& other) noexcept;
+
+  // Layers 1 to 3: a report that is not ok() is already the artifact's verdict (rejected);
+  // staging it records nothing.
+  const Report& report() const;
+  // True for a default-constructed or moved-from one.
+  bool empty() const { return impl_ == nullptr; }
+
+ private:
+  friend class Gate;
+  friend class Preparer;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Prepares artifacts for one gate (Gate::NewPreparer()). May outlive the gate.
+class Preparer {
+ public:
+  ~Preparer();
+  Preparer(const Preparer&) = delete;
+  Preparer& operator=(const Preparer&) = delete;
+
+  // Layers 1 to 3 of `json`, then (when they pass) the facts and digest. Copies `json`.
+  PreparedArtifact Prepare(std::string_view json, Rights rights,
+                           std::optional<Kind> kind = std::nullopt);
+  // Signs the node's attestation of a prepared detachment or recovery that passed layers 1 to
+  // 3, ahead of the decision (Stage() signs it otherwise); nothing for any other artifact.
+  void Attest(PreparedArtifact* prepared);
+
+ private:
+  friend class Gate;
+  struct Shared;
+  struct Impl;
+  explicit Preparer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class Gate {
  public:
   // Fails with config-error when options.node_id is not the identity of node_key.
@@ -74,6 +131,11 @@ class Gate {
   // A non-OK Result is an operational failure (storage): the batch should be rolled back.
   Result<Admission> Stage(std::string_view json, Rights rights, Timestamp now,
                           std::optional<Kind> kind = std::nullopt);
+  // Stage() of an artifact prepared by a Preparer of this gate (internal error for one of
+  // another gate). Rights and kind are the ones it was prepared with.
+  Result<Admission> Stage(PreparedArtifact prepared, Timestamp now);
+  // A Preparer for another thread (see Preparation above).
+  std::unique_ptr<Preparer> NewPreparer() const;
   // Makes the open batch durable; OK when there is none.
   Status Commit();
   // Abandons the open batch.

@@ -24,24 +24,24 @@ int Fail(const Status& status) {
   return 2;
 }
 
-// One input document, copied out of the reader.
+// One input document, copied out of the reader, and once through the Prefetcher, prepared.
 struct Doc {
   std::string name;  // empty with --quiet
   std::string bytes;
   std::optional<Kind> kind;
   std::optional<std::size_t> oversized;
+  PreparedArtifact prepared;  // empty until prefetched, and for an oversized document
 };
 
-// Layer 3 ahead of the gate, on a thread of its own: a Verifier there checks each document's
-// proofs and records the verified signatures in the ProofCache the gate shares, so that the
-// gate's own check of the same signatures is a cache hit, and the Ed25519 verifications leave
-// the thread that holds the ledger. The gate still verifies every document itself (a prefetch
-// can save work, never decide anything). One prefetch thread, first in first out: documents
-// come back in input order.
+// The gate's preparation (gate.h) on a thread of its own: layers 1 to 3, the facts, the
+// digest and the speculative node attestation of each document, so that the thread that
+// holds the ledger only decides, writes and commits, and the two Ed25519 operations of a
+// detachment run beside it. A preparation decides nothing: the gate does, in input order.
+// One prefetch thread, first in first out: documents come back in input order.
 class Prefetcher {
  public:
-  Prefetcher(std::shared_ptr<ProofCache> cache, const ValidatorOptions& options)
-      : verifier_(std::move(cache), options), thread_([this] { Run(); }) {}
+  Prefetcher(std::unique_ptr<Preparer> preparer, Rights rights)
+      : preparer_(std::move(preparer)), rights_(rights), thread_([this] { Run(); }) {}
   ~Prefetcher() {
     {
       std::lock_guard lock(mu_);
@@ -75,7 +75,7 @@ class Prefetcher {
     std::lock_guard lock(mu_);
     return pending_;
   }
-  // The next document, in input order, once prefetched. Without `wait`: nullopt when it is not
+  // The next document, in input order, once prepared. Without `wait`: nullopt when it is not
   // ready yet. With `wait`: nullopt only once closed and drained.
   std::optional<Doc> Pop(bool wait) {
     std::unique_lock lock(mu_);
@@ -99,7 +99,11 @@ class Prefetcher {
       in_.pop_front();
       busy_ = true;
       lock.unlock();
-      if (!doc.oversized) (void)verifier_.Verify(doc.bytes, doc.kind);
+      if (!doc.oversized) {
+        doc.prepared = preparer_->Prepare(doc.bytes, rights_, doc.kind);
+        preparer_->Attest(&doc.prepared);
+        doc.bytes.clear();  // the prepared artifact holds its own copy
+      }
       lock.lock();
       out_.push_back(std::move(doc));
       busy_ = false;
@@ -113,7 +117,8 @@ class Prefetcher {
   std::size_t pending_ = 0;
   bool closed_ = false;
   bool busy_ = false;
-  Verifier verifier_;
+  std::unique_ptr<Preparer> preparer_;
+  Rights rights_;
   std::thread thread_;  // last: starts once everything above is built
 };
 
@@ -201,7 +206,7 @@ int RunAdmit(const AdmitOptions& options) {
     if (doc.oversized) {
       ReportOversized(*doc.oversized, options.max_bytes, &p.admission.report);
     } else {
-      auto staged = (*gate)->Stage(doc.bytes, rights, fixed_now ? *fixed_now : NowUtc(), doc.kind);
+      auto staged = (*gate)->Stage(std::move(doc.prepared), fixed_now ? *fixed_now : NowUtc());
       if (!staged.ok()) {
         fatal = staged.status();
         (*gate)->Rollback();
@@ -214,15 +219,18 @@ int RunAdmit(const AdmitOptions& options) {
     if (pending.size() >= options.batch) commit();
   };
 
-  Prefetcher prefetch(cache, gate_options.validator);
+  Prefetcher prefetch((*gate)->NewPreparer(), rights);
   InputReader reader(options.max_bytes);
   auto on_error = [&](const Status& error) { reporter.InputError(error.message()); };
   (void)reader.ReadAll(
       options.inputs, options.ndjson,
       [&](const InputDocument& doc) {
         if (!fatal.ok()) return;
-        prefetch.Push(Doc{options.quiet ? std::string() : doc.Name(), std::string(doc.bytes),
-                          options.kind ? options.kind : doc.kind_from_name, doc.oversized});
+        prefetch.Push(Doc{options.quiet ? std::string() : doc.Name(),
+                          std::string(doc.bytes),
+                          options.kind ? options.kind : doc.kind_from_name,
+                          doc.oversized,
+                          {}});
         while (auto ready = prefetch.Pop(prefetch.pending() > kPrefetchAhead)) handle(*ready);
       },
       on_error);

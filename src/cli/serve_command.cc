@@ -169,8 +169,8 @@ int RunServe(const ServeOptions& options) {
   }
   if (!token.ok()) return Fail(token.status());
 
-  // The gate behind its group-commit thread; the verifiers of the HTTP workers share its
-  // proof cache, so the gate finds the signatures they checked.
+  // The gate behind its group-commit thread; the HTTP workers prepare its admissions (layers
+  // 1 to 3, facts, digest, attestation: gate.h), so that thread only decides and records.
   auto cache = std::make_shared<ProofCache>();
   GateOptions gate_options;
   gate_options.node_id = node_id;
@@ -217,9 +217,8 @@ int RunServe(const ServeOptions& options) {
 
   server::ApiOptions api_options;
   api_options.node_id = node_id;
-  api_options.max_artifact_bytes = options.max_body_bytes;
   api_options.skew_seconds = options.skew_seconds;
-  server::Api api(api_options, &admitter, reads->get(), &token.value(), &metrics, cache, NowUtc);
+  server::Api api(api_options, &admitter, reads->get(), &token.value(), &metrics, NowUtc);
 
   server::Server http_server(http, &api, &metrics, &log, &notifier);
   http_server_ptr = &http_server;

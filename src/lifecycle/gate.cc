@@ -55,16 +55,46 @@ void Reject(Admission* a, Code code, std::string path, std::string message) {
 
 }  // namespace
 
-struct Gate::Impl {
-  Impl(GateOptions opts, Ledger* l, SecretKey key, std::shared_ptr<ProofCache> cache)
-      : options(std::move(opts)),
-        ledger(l),
-        node_key(std::move(key)),
-        verifier(cache, options.validator),
-        parser(json::Limits{options.validator.max_bytes, options.validator.max_depth}),
-        minted_verifier(std::move(cache), MintedLimits(options.validator)),
-        minted_parser(
-            json::Limits{MintedLimits(options.validator).max_bytes, options.validator.max_depth}) {}
+// What a gate and its preparers share; immutable once the gate is created, so preparers on
+// other threads read it without locks (the ProofCache is thread-safe on its own).
+struct Preparer::Shared {
+  GateOptions options;
+  SecretKey node_key;
+  std::shared_ptr<ProofCache> cache;
+};
+
+struct PreparedArtifact::Impl {
+  // The preparer's gate: Stage() refuses an artifact another gate prepared (its options, and
+  // its key if attested, may differ).
+  const void* origin = nullptr;
+  Rights rights = Rights::kParticipant;
+  Report report;
+  Status failure;  // an internal failure after layers 1 to 3 passed
+  std::string json;
+  lifecycle::Facts facts;
+  std::string input;     // the signing input of DigestDomain(kind), digested into facts.digest
+  std::string attested;  // the artifact with the node's attestation, once Attest() signed it
+};
+
+PreparedArtifact::PreparedArtifact() = default;
+PreparedArtifact::~PreparedArtifact() = default;
+PreparedArtifact::PreparedArtifact(PreparedArtifact&& other) noexcept = default;
+PreparedArtifact& PreparedArtifact::operator=(PreparedArtifact&& other) noexcept = default;
+
+const Report& PreparedArtifact::report() const {
+  static const Report kEmpty;  // immutable: no state shared between gates
+  return impl_ ? impl_->report : kEmpty;
+}
+
+struct Preparer::Impl {
+  explicit Impl(std::shared_ptr<const Shared> s)
+      : shared(std::move(s)),
+        verifier(shared->cache, shared->options.validator),
+        parser(
+            json::Limits{shared->options.validator.max_bytes, shared->options.validator.max_depth}),
+        minted_verifier(shared->cache, MintedLimits(shared->options.validator)),
+        minted_parser(json::Limits{MintedLimits(shared->options.validator).max_bytes,
+                                   shared->options.validator.max_depth}) {}
 
   // The gate's own session-expired detachments repeat the attachment's id and client instance
   // beside its bind, so they may outgrow the limit the attachment met; checked under twice the
@@ -74,8 +104,72 @@ struct Gate::Impl {
     return options;
   }
 
-  Result<Admission> Stage(std::string_view json, Rights rights, Timestamp now,
-                          std::optional<Kind> kind);
+  // Facts, signing input and digest of a verified artifact.
+  void ReadFacts(PreparedArtifact::Impl* a) {
+    const Kind k = *a->report.kind;
+    padded.assign(a->json);
+    padded.append(json::kPadding, '\0');
+    json::Element root;
+    json::Parser& p = a->rights == Rights::kGate ? minted_parser : parser;
+    if (Status s = p.Parse(std::string_view(padded.data(), a->json.size()), &root); !s.ok()) {
+      a->failure =
+          Status(Code::kInternal, "the verified artifact no longer parses: " + s.message());
+      return;
+    }
+    json::Object object = root.get_object().value_unsafe();
+    auto facts = lifecycle::ExtractFacts(object, k);
+    if (!facts.ok()) {
+      a->failure = Status(Code::kInternal, facts.status().ToString());
+      return;
+    }
+    a->facts = std::move(facts).value();
+    if (k != Kind::kParticipantBind) {
+      builder.Build(DigestDomain(k), object, &a->input);
+      a->facts.digest = lifecycle::Sha256(a->input);
+    }
+  }
+
+  std::shared_ptr<const Shared> shared;
+  Verifier verifier;
+  json::Parser parser;
+  Verifier minted_verifier;  // for Rights::kGate: see MintedLimits
+  json::Parser minted_parser;
+  proof::SigningInputBuilder builder;
+  std::string padded;
+};
+
+Preparer::Preparer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Preparer::~Preparer() = default;
+
+PreparedArtifact Preparer::Prepare(std::string_view json, Rights rights, std::optional<Kind> kind) {
+  PreparedArtifact out;
+  out.impl_ = std::make_unique<PreparedArtifact::Impl>();
+  PreparedArtifact::Impl& a = *out.impl_;
+  a.origin = impl_->shared.get();
+  a.rights = rights;
+  a.report =
+      (rights == Rights::kGate ? impl_->minted_verifier : impl_->verifier).Verify(json, kind);
+  if (!a.report.ok()) return out;  // layers 1 to 3 decided: nothing reaches the ledger
+  a.json.assign(json);
+  impl_->ReadFacts(&a);
+  return out;
+}
+
+void Preparer::Attest(PreparedArtifact* prepared) {
+  if (prepared == nullptr || !prepared->impl_) return;
+  PreparedArtifact::Impl& a = *prepared->impl_;
+  if (a.origin != impl_->shared.get() || !a.report.ok() || !a.failure.ok()) return;
+  if (*a.report.kind != Kind::kDetachment && *a.report.kind != Kind::kRecovery) return;
+  if (!a.attested.empty()) return;
+  a.attested = proof::SpliceSignature(a.json, proof::kNodeAttestation,
+                                      impl_->shared->node_key.Sign(a.input));
+}
+
+struct Gate::Impl {
+  Impl(std::shared_ptr<const Preparer::Shared> s, Ledger* l)
+      : shared(std::move(s)), ledger(l), preparer(std::make_unique<Preparer::Impl>(shared)) {}
+
+  Result<Admission> Stage(PreparedArtifact prepared, Timestamp now);
   Status EnsureTransaction() {
     if (txn) return Status::Ok();
     auto begun = ledger->Begin();
@@ -98,62 +192,42 @@ struct Gate::Impl {
     return Status(Code::kInternal, "admitted decision without a record");
   }
 
-  GateOptions options;
+  std::shared_ptr<const Preparer::Shared> shared;
   Ledger* ledger;
-  SecretKey node_key;
-  Verifier verifier;
-  json::Parser parser;
-  Verifier minted_verifier;  // for Rights::kGate: see MintedLimits
-  json::Parser minted_parser;
-  proof::SigningInputBuilder builder;
-  std::string padded;
-  std::string input;  // signing input of the current artifact
+  Preparer preparer;  // for Stage() of raw JSON, on the gate's own thread
   std::unique_ptr<LedgerTransaction> txn;
   std::size_t staged = 0;
 };
 
-Result<Admission> Gate::Impl::Stage(std::string_view json, Rights rights, Timestamp now,
-                                    std::optional<Kind> kind) {
+Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
+  if (!prepared.impl_) return Status(Code::kInternal, "staged an empty prepared artifact");
+  PreparedArtifact::Impl& p = *prepared.impl_;
+  if (p.origin != shared.get()) {
+    return Status(Code::kInternal, "staged an artifact prepared for another gate");
+  }
+  if (!p.failure.ok()) return p.failure;
   Admission a;
-  const bool minted = rights == Rights::kGate;
-  a.report = (minted ? minted_verifier : verifier).Verify(json, kind);
+  a.report = std::move(p.report);
   if (!a.report.ok()) return a;  // layers 1 to 3 decided: nothing reaches the ledger
   const Kind k = *a.report.kind;
-
-  padded.assign(json);
-  padded.append(json::kPadding, '\0');
-  json::Element root;
-  if (Status s = (minted ? minted_parser : parser)
-                     .Parse(std::string_view(padded.data(), json.size()), &root);
-      !s.ok()) {
-    return Status(Code::kInternal, "the verified artifact no longer parses: " + s.message());
-  }
-  json::Object object = root.get_object().value_unsafe();
-  auto facts = lifecycle::ExtractFacts(object, k);
-  if (!facts.ok()) return Status(Code::kInternal, facts.status().ToString());
-  if (k != Kind::kParticipantBind) {
-    builder.Build(DigestDomain(k), object, &input);
-    facts->digest = lifecycle::Sha256(input);
-  }
+  const lifecycle::Facts& facts = p.facts;
+  const GateOptions& options = shared->options;
 
   if (Status s = EnsureTransaction(); !s.ok()) return s;
   if (options.retention.enabled()) {
     auto evicted = txn->ApplyRetention(options.retention, now);
     if (!evicted.ok()) return evicted.status();
   }
-  lifecycle::Context context{options.node_id, now, options.skew_seconds, rights};
-  auto decision = lifecycle::Decide(*txn, *facts, context);
+  lifecycle::Context context{options.node_id, now, options.skew_seconds, p.rights};
+  auto decision = lifecycle::Decide(*txn, facts, context);
   if (!decision.ok()) return decision.status();
   lifecycle::Decision& d = *decision;
 
   switch (d.verdict) {
     case Verdict::kAdmitted: {
       // Detachments and recoveries are stored (and answered) as the node attests them.
-      std::string attested;
-      if (k == Kind::kDetachment || k == Kind::kRecovery) {
-        attested = proof::SpliceSignature(json, proof::kNodeAttestation, node_key.Sign(input));
-      }
-      std::string_view stored = attested.empty() ? json : std::string_view(attested);
+      if (k == Kind::kDetachment || k == Kind::kRecovery) preparer.Attest(&prepared);
+      std::string_view stored = p.attested.empty() ? std::string_view(p.json) : p.attested;
       auto seq = Record(d, stored, now);
       if (seq.ok()) {
         a.verdict = Verdict::kAdmitted;
@@ -170,7 +244,7 @@ Result<Admission> Gate::Impl::Stage(std::string_view json, Rights rights, Timest
       break;
     }
     case Verdict::kDuplicate: {
-      auto stored = txn->GetArtifact(k, facts->id);
+      auto stored = txn->GetArtifact(k, facts.id);
       if (!stored.ok()) return stored.status();
       if (!*stored) return Status(Code::kInternal, "a duplicate's first admission is not held");
       a.verdict = Verdict::kDuplicate;
@@ -185,12 +259,12 @@ Result<Admission> Gate::Impl::Stage(std::string_view json, Rights rights, Timest
 
   VerdictEntry entry;
   entry.kind = k;
-  entry.artifact_id = facts->id;
+  entry.artifact_id = facts.id;
   entry.verdict = a.verdict;
   entry.code = a.report.code;
   if (!a.report.errors.empty()) entry.message = a.report.errors.front().message;
-  entry.digest = facts->digest;
-  entry.rights = std::string(RightsName(rights));
+  entry.digest = facts.digest;
+  entry.rights = std::string(RightsName(p.rights));
   entry.decided_at = now;
   entry.fact_seq = a.seq;
   if (Status s = txn->RecordVerdict(entry); !s.ok()) return s;
@@ -215,13 +289,23 @@ Result<std::unique_ptr<Gate>> Gate::Create(GateOptions options, Ledger* ledger, 
   }
   if (ledger == nullptr) return Status(Code::kConfig, "the gate needs a ledger");
   if (options.skew_seconds < 0) return Status(Code::kConfig, "clock skew must not be negative");
-  return std::unique_ptr<Gate>(new Gate(
-      std::make_unique<Impl>(std::move(options), ledger, std::move(node_key), std::move(cache))));
+  if (cache == nullptr) return Status(Code::kConfig, "the gate needs a proof cache");
+  auto shared = std::make_shared<const Preparer::Shared>(
+      Preparer::Shared{std::move(options), std::move(node_key), std::move(cache)});
+  return std::unique_ptr<Gate>(new Gate(std::make_unique<Impl>(std::move(shared), ledger)));
 }
 
 Result<Admission> Gate::Stage(std::string_view json, Rights rights, Timestamp now,
                               std::optional<Kind> kind) {
-  return impl_->Stage(json, rights, now, kind);
+  return impl_->Stage(impl_->preparer.Prepare(json, rights, kind), now);
+}
+
+Result<Admission> Gate::Stage(PreparedArtifact prepared, Timestamp now) {
+  return impl_->Stage(std::move(prepared), now);
+}
+
+std::unique_ptr<Preparer> Gate::NewPreparer() const {
+  return std::unique_ptr<Preparer>(new Preparer(std::make_unique<Preparer::Impl>(impl_->shared)));
 }
 
 Status Gate::Commit() {
@@ -256,8 +340,8 @@ Result<std::vector<Admission>> Gate::ExpireSessions(Timestamp now, std::int64_t 
   auto expired = impl_->ledger->LiveAttachmentsAttachedBefore(now.PlusSeconds(-ttl_seconds), limit);
   if (!expired.ok()) return expired.status();
   std::vector<Admission> admissions;
-  json::Parser parser(
-      json::Limits{impl_->options.validator.max_bytes, impl_->options.validator.max_depth});
+  const GateOptions& options = impl_->shared->options;
+  json::Parser parser(json::Limits{options.validator.max_bytes, options.validator.max_depth});
   for (const AttachmentRecord& x : *expired) {
     auto stored = impl_->ledger->GetArtifact(Kind::kAttachment, x.id);
     if (!stored.ok()) return stored.status();
@@ -282,7 +366,7 @@ Result<std::vector<Admission>> Gate::ExpireSessions(Timestamp now, std::int64_t 
         .Key("attachment/id")
         .String(x.id)
         .Key("serving-node/id")
-        .String(impl_->options.node_id)
+        .String(options.node_id)
         .Key("client-instance/id")
         .String(x.client_instance)
         .Key("detach/reason")
@@ -301,6 +385,6 @@ Result<std::vector<Admission>> Gate::ExpireSessions(Timestamp now, std::int64_t 
   return admissions;
 }
 
-const std::string& Gate::node_id() const { return impl_->options.node_id; }
+const std::string& Gate::node_id() const { return impl_->shared->options.node_id; }
 
 }  // namespace podgate

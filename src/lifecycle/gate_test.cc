@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "gate_artifacts.h"
 #include "postgres_test_support.h"
 
@@ -249,6 +251,90 @@ TEST_F(GateTest, SessionExpiryMintsOneAttestedDetachmentPerExpiredAttachment) {
 
 TEST_F(GateTest, SessionExpiryRefusesANonPositiveTtl) {
   EXPECT_EQ(gate_->ExpireSessions(now_, 0).status().code(), Code::kConfig);
+}
+
+// --- preparation off the gate's thread --------------------------------------------------------
+
+TEST_F(GateTest, PreparedOnAnotherThreadGivesTheSameVerdictsAndReceipts) {
+  std::unique_ptr<Preparer> preparer = gate_->NewPreparer();
+  std::vector<std::string> inputs = {
+      Attachment("attach:1", "client:1"),
+      Detachment("detach:1", "attach:1", "client:1"),
+      Detachment("detach:1", "attach:1", "client:1"),            // duplicate
+      Detachment("detach:2", "attach:1", "client:1"),            // already-detached
+      Detachment("detach:3", "attach:9", "client:1"),            // unknown-attachment
+      Detachment("detach:4", "attach:1", "client:1", "policy"),  // unauthorized
+      std::string("{\"schema/v\": 1}"),                          // schema-invalid
+  };
+  std::vector<PreparedArtifact> prepared;
+  std::thread worker([&] {
+    for (const std::string& json : inputs) {
+      PreparedArtifact p = preparer->Prepare(json, Rights::kParticipant);
+      preparer->Attest(&p);  // speculative: kept only if admitted
+      prepared.push_back(std::move(p));
+    }
+  });
+  worker.join();
+  ASSERT_EQ(prepared.size(), inputs.size());
+  EXPECT_FALSE(prepared.back().report().ok());
+
+  // The same inputs through a second gate on a ledger of its own, unprepared.
+  testing::TestLedgerUrl other_url{":memory:"};
+  auto other_ledger = OpenLedger(other_url.url());
+  ASSERT_TRUE(other_ledger.ok());
+  GateOptions options;
+  options.node_id = node_id_;
+  auto other = Gate::Create(options, other_ledger->get(), node_key_);
+  ASSERT_TRUE(other.ok());
+
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    auto staged = gate_->Stage(std::move(prepared[i]), now_);
+    ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+    auto plain = (*other)->Stage(inputs[i], Rights::kParticipant, now_);
+    ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+    EXPECT_EQ(staged->verdict, plain->verdict) << i;
+    EXPECT_EQ(staged->report.code, plain->report.code) << i;
+    EXPECT_EQ(staged->receipt, plain->receipt) << i;  // Ed25519 is deterministic
+    EXPECT_EQ(staged->seq, plain->seq) << i;
+  }
+  ASSERT_TRUE(gate_->Commit().ok());
+  ASSERT_TRUE((*other)->Commit().ok());
+  EXPECT_EQ(ledger_->GetClientInstance("client:1")->value().state, "detached");
+  // A refused detachment's speculative attestation went nowhere.
+  EXPECT_FALSE(ledger_->GetArtifact(Kind::kDetachment, "detach:2")->has_value());
+  EXPECT_FALSE(ledger_->GetArtifact(Kind::kDetachment, "detach:4")->has_value());
+}
+
+TEST_F(GateTest, RefusesAnEmptyOrForeignPreparedArtifact) {
+  EXPECT_EQ(gate_->Stage(PreparedArtifact(), now_).status().code(), Code::kInternal);
+
+  // A gate with the same key and node id is still another gate: its preparers' work is not
+  // this gate's to stage.
+  std::unique_ptr<Gate> other = MakeGate({});
+  PreparedArtifact foreign =
+      other->NewPreparer()->Prepare(Attachment("attach:1", "client:1"), Rights::kParticipant);
+  ASSERT_TRUE(foreign.report().ok());
+  auto staged = gate_->Stage(std::move(foreign), now_);
+  EXPECT_EQ(staged.status().code(), Code::kInternal);
+  gate_->Rollback();
+  EXPECT_FALSE(ledger_->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
+}
+
+TEST_F(GateTest, APreparedRejectionRecordsNothing) {
+  PreparedArtifact p = gate_->NewPreparer()->Prepare("{\"schema/v\": 1", Rights::kOperator);
+  EXPECT_EQ(p.report().code, Code::kMalformedJson);
+  auto staged = gate_->Stage(std::move(p), now_);
+  ASSERT_TRUE(staged.ok());
+  EXPECT_EQ(staged->verdict, Verdict::kRejected);
+  EXPECT_EQ(staged->report.code, Code::kMalformedJson);
+  EXPECT_EQ(gate_->staged(), 0u);
+}
+
+TEST_F(GateTest, APreparerOutlivesItsGate) {
+  std::unique_ptr<Preparer> preparer = gate_->NewPreparer();
+  gate_.reset();
+  PreparedArtifact p = preparer->Prepare(Attachment("attach:1", "client:1"), Rights::kParticipant);
+  EXPECT_TRUE(p.report().ok());
 }
 
 }  // namespace

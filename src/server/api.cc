@@ -212,47 +212,14 @@ std::string EventJson(const Event& e, bool with_artifact) {
   return out;
 }
 
-// Verifiers are not thread-safe and not cheap to build: a pool hands one to each worker.
-class Api::VerifierPool {
- public:
-  VerifierPool(std::shared_ptr<ProofCache> cache, ValidatorOptions options)
-      : cache_(std::move(cache)), options_(options) {}
-
-  std::unique_ptr<Verifier> Take() {
-    {
-      std::lock_guard lock(mu_);
-      if (!free_.empty()) {
-        auto v = std::move(free_.back());
-        free_.pop_back();
-        return v;
-      }
-    }
-    return std::make_unique<Verifier>(cache_, options_);
-  }
-
-  void Give(std::unique_ptr<Verifier> verifier) {
-    std::lock_guard lock(mu_);
-    free_.push_back(std::move(verifier));
-  }
-
- private:
-  std::shared_ptr<ProofCache> cache_;
-  ValidatorOptions options_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Verifier>> free_;
-};
-
 Api::Api(ApiOptions options, Admitter* admitter, ReadModel* reads, const OperatorToken* token,
-         Metrics* metrics, std::shared_ptr<ProofCache> cache, std::function<Timestamp()> clock)
+         Metrics* metrics, std::function<Timestamp()> clock)
     : options_(std::move(options)),
       admitter_(admitter),
       reads_(reads),
       token_(token),
       metrics_(metrics),
-      cache_(std::move(cache)),
-      clock_(std::move(clock)),
-      verifiers_(std::make_unique<VerifierPool>(
-          cache_, ValidatorOptions{options_.max_artifact_bytes, 64})) {}
+      clock_(std::move(clock)) {}
 
 Api::~Api() = default;
 
@@ -371,27 +338,22 @@ void Api::Admit(Kind kind, HttpRequest request, Responder respond) {
         "Participant-Signature over this artifact's .request signing input"));
   }
 
-  // Layers 1 to 3 here, on this worker thread.
-  Report report;
-  {
-    auto verifier = verifiers_->Take();
-    report = verifier->Verify(request.body, kind);
-    verifiers_->Give(std::move(verifier));
-  }
+  // Layers 1 to 3 here, on this worker thread (and with them the gate's preparation).
+  AdmissionRequest admission{kind, std::move(request.body), rights, {}};
+  Report report = admitter_->Check(&admission);
   if (!report.ok()) {
     count("rejected", CodeName(report.code));
     return respond(ErrorResponse(HttpStatusFor(report.code), CodeName(report.code),
                                  Summary(report.code, report.errors), Details(report.errors)));
   }
   if (rights == Rights::kParticipant) {
-    Status proof = VerifyPostSignature(kind, request.body, participant_signature);
+    Status proof = VerifyPostSignature(kind, admission.body, participant_signature);
     if (!proof.ok()) {
       count("rejected", "unauthorized");
       return respond(Unauthenticated(proof.message()));
     }
   }
 
-  AdmissionRequest admission{kind, std::move(request.body), rights};
   admitter_->Admit(
       std::move(admission), [respond = std::move(respond), count](AdmissionOutcome outcome) {
         if (!outcome.status.ok()) {

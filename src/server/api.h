@@ -31,8 +31,7 @@
 namespace podgate::server {
 
 struct ApiOptions {
-  std::string node_id;  // shown by /healthz
-  std::size_t max_artifact_bytes = 64 * 1024;
+  std::string node_id;                 // shown by /healthz
   std::int64_t skew_seconds = 300;     // for participant read timestamps
   std::size_t events_per_chunk = 256;  // SSE: events read per ledger query
 };
@@ -44,13 +43,12 @@ class Api : public Handler {
  public:
   // Every pointer must outlive the Api. `clock` gives "now" (tests fix it).
   Api(ApiOptions options, Admitter* admitter, ReadModel* reads, const OperatorToken* token,
-      Metrics* metrics, std::shared_ptr<ProofCache> cache, std::function<Timestamp()> clock);
+      Metrics* metrics, std::function<Timestamp()> clock);
   ~Api() override;
 
   void Handle(HttpRequest request, Responder respond) override;
 
  private:
-  class VerifierPool;
   struct ReadAccess {
     bool operator_rights = false;
     std::string participant;  // set for a participant
@@ -69,9 +67,7 @@ class Api : public Handler {
   ReadModel* reads_;
   const OperatorToken* token_;
   Metrics* metrics_;
-  std::shared_ptr<ProofCache> cache_;
   std::function<Timestamp()> clock_;
-  std::unique_ptr<VerifierPool> verifiers_;
 };
 
 // The JSON text of one ledger event (SSE data, client-instance history); with_artifact adds

@@ -17,9 +17,14 @@ namespace {
 
 constexpr char kToken[] = "api-test-operator-token-0123456789";
 
-// Answers every admission with a fixed outcome.
+// Checks with a real Verifier (layers 1 to 3), and answers every admission with a fixed
+// outcome.
 class FakeAdmitter : public Admitter {
  public:
+  Report Check(AdmissionRequest* request) override {
+    ++checks;
+    return verifier.Verify(request->body, request->kind);
+  }
   void Admit(AdmissionRequest request, std::function<void(AdmissionOutcome)> done) override {
     last_rights = request.rights;
     ++calls;
@@ -30,8 +35,10 @@ class FakeAdmitter : public Admitter {
   }
   void Drain() override {}
 
+  Verifier verifier;
   AdmissionOutcome outcome;
   Rights last_rights = Rights::kGate;
+  int checks = 0;
   int calls = 0;
 };
 
@@ -77,8 +84,7 @@ class ApiTest : public ::testing::Test {
     token_ = std::make_unique<OperatorToken>(OperatorToken::Load(path).value());
     ApiOptions options;
     options.node_id = node_;
-    api_ = std::make_unique<Api>(options, &admitter_, &reads_, token_.get(), &metrics_,
-                                 std::make_shared<ProofCache>(), NowUtc);
+    api_ = std::make_unique<Api>(options, &admitter_, &reads_, token_.get(), &metrics_, NowUtc);
   }
 
   HttpResponse Call(std::string method, std::string target, std::string body = {},
@@ -140,7 +146,11 @@ TEST_F(ApiTest, StorageFailureOfTheBatchIs503AndRetryable) {
 TEST_F(ApiTest, LayersOneToThreeAreDecidedBeforeTheGate) {
   EXPECT_EQ(Call("POST", "/v1/attachments", "{").status, 400);
   EXPECT_EQ(Call("POST", "/v1/attachments", "{}").status, 400);
+  EXPECT_EQ(admitter_.checks, 2);
   EXPECT_EQ(admitter_.calls, 0);
+  // Unauthenticated posts are refused before anything is checked.
+  EXPECT_EQ(Call("POST", "/v1/attachments", Attachment(), /*as_operator=*/false).status, 401);
+  EXPECT_EQ(admitter_.checks, 2);
 }
 
 TEST_F(ApiTest, ReadFailuresAre503) {

@@ -25,8 +25,10 @@ namespace podgate::server {
 
 struct AdmissionRequest {
   Kind kind = Kind::kAttachment;
-  std::string body;  // the artifact, already through layers 1 to 3
+  std::string body;  // the artifact
   Rights rights = Rights::kParticipant;
+  // What Admitter::Check() did ahead of the decision; may stay empty.
+  PreparedArtifact prepared;
 };
 
 // The outcome of one admission. `status` is not OK only for an operational failure (storage,
@@ -40,8 +42,13 @@ class Admitter {
  public:
   virtual ~Admitter() = default;
 
-  // Queues `request`; `done` is called exactly once, from any thread, after the decision is
-  // durable (or with a non-OK status when it could not be made).
+  // Layers 1 to 3 of `request`, on the calling thread: a report that is not ok() is the
+  // verdict, and the request goes no further. The admitter may keep in request->prepared the
+  // work of its decision that needs no ledger, so that Admit() leaves less to its own thread.
+  virtual Report Check(AdmissionRequest* request) = 0;
+
+  // Queues `request` (Check()ed, and its report ok); `done` is called exactly once, from any
+  // thread, after the decision is durable (or with a non-OK status when it could not be made).
   virtual void Admit(AdmissionRequest request, std::function<void(AdmissionOutcome)> done) = 0;
 
   // Queues a session-expiry run: attachments live for more than ttl_seconds are detached

@@ -22,7 +22,36 @@ GateAdmitter::GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate>
 
 GateAdmitter::~GateAdmitter() { Drain(); }
 
+std::unique_ptr<Preparer> GateAdmitter::TakePreparer() {
+  {
+    std::lock_guard lock(preparers_mu_);
+    if (!preparers_.empty()) {
+      auto p = std::move(preparers_.back());
+      preparers_.pop_back();
+      return p;
+    }
+  }
+  return gate_->NewPreparer();  // const, and safe beside the commit thread (gate.h)
+}
+
+void GateAdmitter::GivePreparer(std::unique_ptr<Preparer> preparer) {
+  std::lock_guard lock(preparers_mu_);
+  preparers_.push_back(std::move(preparer));
+}
+
+Report GateAdmitter::Check(AdmissionRequest* request) {
+  auto preparer = TakePreparer();
+  request->prepared = preparer->Prepare(request->body, request->rights, request->kind);
+  GivePreparer(std::move(preparer));
+  return request->prepared.report();
+}
+
 void GateAdmitter::Admit(AdmissionRequest request, std::function<void(AdmissionOutcome)> done) {
+  if (!request.prepared.empty()) {
+    auto preparer = TakePreparer();
+    preparer->Attest(&request.prepared);
+    GivePreparer(std::move(preparer));
+  }
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
@@ -92,8 +121,9 @@ void GateAdmitter::RunBatch(std::vector<Job> batch) {
   auto outcomes = std::make_shared<std::vector<AdmissionOutcome>>(jobs->size());
   Status failure;
   for (std::size_t i = 0; i < jobs->size() && failure.ok(); ++i) {
-    const AdmissionRequest& r = (*jobs)[i].request;
-    auto staged = gate_->Stage(r.body, r.rights, now, r.kind);
+    AdmissionRequest& r = (*jobs)[i].request;
+    auto staged = r.prepared.empty() ? gate_->Stage(r.body, r.rights, now, r.kind)
+                                     : gate_->Stage(std::move(r.prepared), now);
     if (!staged.ok()) {
       failure = staged.status();
       break;

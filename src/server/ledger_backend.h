@@ -47,6 +47,9 @@ class GateAdmitter : public Admitter {
                Completer completer = nullptr);
   ~GateAdmitter() override;  // Drain()
 
+  // Prepares (gate.h) on the calling thread, with a pool of Preparers.
+  Report Check(AdmissionRequest* request) override;
+  // Signs the speculative attestation on the calling thread, then queues.
   void Admit(AdmissionRequest request, std::function<void(AdmissionOutcome)> done) override;
   void ExpireSessions(std::int64_t ttl_seconds,
                       std::function<void(Result<std::size_t>)> done) override;
@@ -65,6 +68,8 @@ class GateAdmitter : public Admitter {
     std::function<void(Result<std::size_t>)> expired;
   };
 
+  std::unique_ptr<Preparer> TakePreparer();
+  void GivePreparer(std::unique_ptr<Preparer> preparer);
   void Loop();
   void RunBatch(std::vector<Job> jobs);
   void RunExpiry(Job* job);
@@ -75,6 +80,9 @@ class GateAdmitter : public Admitter {
   Notifier* notifier_;
   std::size_t max_batch_;
   Completer completer_;
+
+  std::mutex preparers_mu_;
+  std::vector<std::unique_ptr<Preparer>> preparers_;  // idle ones; one per concurrent caller
 
   std::mutex mu_;
   std::condition_variable cv_;
