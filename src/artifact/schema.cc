@@ -6,102 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "artifact/fast_path.h"
+#include "artifact/tables.h"
 #include "podgate/timestamp.h"
 
 namespace podgate::artifact {
 namespace {
 
-// --- the tables: exactly the upstream v1 schemas --------------------------------------------
-
-constexpr std::string_view kKeyAlgs[] = {"ed25519"};
-constexpr std::string_view kProfileTypes[] = {"pod-client", "hybrid"};
-constexpr std::string_view kSessionStates[] = {"attaching", "attached", "degraded", "suspended"};
-constexpr std::string_view kDetachReasons[] = {"user-request", "device-loss", "session-expired",
-                                               "policy",       "migration",   "operator-action"};
-constexpr std::string_view kRecoveryModes[] = {"reattach-existing-device", "replace-device",
-                                               "migrate-to-new-host", "resume-after-suspension"};
-
-constexpr Member kSignatureMembers[] = {
-    {"alg", Rule::kNonEmptyString, true},
-    {"value", Rule::kNonEmptyString, true},
-};
-
-constexpr Member kBindMembers[] = {
-    {"schema/v", Rule::kSchemaVersion, true},
-    {"bind/id", Rule::kNonEmptyString, true},
-    {"bound-at", Rule::kDateTime, true},
-    {"participant/id", Rule::kParticipantId, true},
-    {"via/node-id", Rule::kNodeId, true},
-    {"session/id", Rule::kNonEmptyString, true},
-    {"participant/key/alg", Rule::kEnum, true, kKeyAlgs},
-    {"participant/key/public", Rule::kMultibaseKey, true},
-    {"proof/participant-signature", Rule::kSignature, true},
-    {"proof/node-attestation", Rule::kSignature, false},
-    {"policy_annotations", Rule::kAnyObject, false},
-};
-
-constexpr Member kAttachmentMembers[] = {
-    {"schema/v", Rule::kSchemaVersion, true},
-    {"attachment/id", Rule::kNonEmptyString, true},
-    {"attached-at", Rule::kDateTime, true},
-    {"profile/type", Rule::kEnum, true, kProfileTypes},
-    {"serving-node/id", Rule::kNodeId, true},
-    {"pod-user/id", Rule::kPodUserId, false},
-    {"client-instance/id", Rule::kNonEmptyString, true},
-    {"models/local?", Rule::kBoolean, false},
-    {"session/state", Rule::kEnum, true, kSessionStates},
-    {"export/capable?", Rule::kBoolean, true},
-    {"migration/allowed?", Rule::kBoolean, true},
-    {"participant-bind", Rule::kParticipantBind, true},
-    {"policy_annotations", Rule::kAnyObject, false},
-};
-
-constexpr Member kDetachmentMembers[] = {
-    {"schema/v", Rule::kSchemaVersion, true},
-    {"detachment/id", Rule::kNonEmptyString, true},
-    {"detached-at", Rule::kDateTime, true},
-    {"attachment/id", Rule::kNonEmptyString, true},
-    {"serving-node/id", Rule::kNodeId, true},
-    {"client-instance/id", Rule::kNonEmptyString, true},
-    {"detach/reason", Rule::kEnum, true, kDetachReasons},
-    {"detach/notes", Rule::kNonEmptyString, false},
-    {"participant-bind", Rule::kParticipantBind, true},
-    {"proof/node-attestation", Rule::kSignature, false},
-    {"policy_annotations", Rule::kAnyObject, false},
-};
-
-constexpr Member kRecoveryMembers[] = {
-    {"schema/v", Rule::kSchemaVersion, true},
-    {"recovery/id", Rule::kNonEmptyString, true},
-    {"recovered-at", Rule::kDateTime, true},
-    {"serving-node/id", Rule::kNodeId, true},
-    {"client-instance/id", Rule::kNonEmptyString, true},
-    {"recovery/mode", Rule::kEnum, true, kRecoveryModes},
-    {"recovery/from-detachment-id", Rule::kNonEmptyString, true},
-    {"recovery/token-ref", Rule::kNonEmptyString, false},
-    {"participant-bind", Rule::kParticipantBind, true},
-    {"proof/node-attestation", Rule::kSignature, false},
-    {"policy_annotations", Rule::kAnyObject, false},
-};
-
-template <std::size_t N>
-constexpr MemberIndex IndexOf(const Member (&members)[N]) {
-  std::string_view names[N];
-  for (std::size_t i = 0; i < N; ++i) names[i] = members[i].name;
-  return MemberIndex::Make(names);
-}
-
-constexpr Shape kSignatureShape{"signature", kSignatureMembers, IndexOf(kSignatureMembers)};
-constexpr Shape kBindShape{"participant-bind", kBindMembers, IndexOf(kBindMembers)};
-constexpr Shape kAttachmentShape{"client-instance-attachment", kAttachmentMembers,
-                                 IndexOf(kAttachmentMembers)};
-constexpr Shape kDetachmentShape{"client-instance-detachment", kDetachmentMembers,
-                                 IndexOf(kDetachmentMembers)};
-constexpr Shape kRecoveryShape{"client-instance-recovery", kRecoveryMembers,
-                               IndexOf(kRecoveryMembers)};
-
-// Closed shapes track seen members in a 32-bit mask.
-static_assert(std::size(kAttachmentMembers) <= 32 && std::size(kBindMembers) <= 32);
+using tables::kAttachmentShape;
+using tables::kBindShape;
+using tables::kDetachmentShape;
+using tables::kRecoveryShape;
+using tables::kSignatureShape;
 
 // --- patterns ---------------------------------------------------------------------------------
 
@@ -139,10 +55,15 @@ bool AllBase58(std::string_view text) {
 
 // ^<prefix>z[1-9A-HJ-NP-Za-km-z]+$ with ECMA-262 semantics ($ is the end of input).
 bool MatchesDidKey(std::string_view value, std::string_view prefix) {
-  if (value.size() < prefix.size() + 2 || value.substr(0, prefix.size()) != prefix) return false;
+  if (value.size() < prefix.size() + 2 ||
+      !tables::SameBytes(value.substr(0, prefix.size()), prefix)) {
+    return false;
+  }
   if (value[prefix.size()] != 'z') return false;
   return AllBase58(value.substr(prefix.size() + 1));
 }
+
+}  // namespace
 
 bool MatchesPattern(Rule rule, std::string_view value) {
   switch (rule) {
@@ -159,6 +80,8 @@ bool MatchesPattern(Rule rule, std::string_view value) {
       return true;
   }
 }
+
+namespace {
 
 std::string_view PatternNoun(Rule rule) {
   switch (rule) {
@@ -286,27 +209,11 @@ class Checker {
   }
 
  private:
-  // Member names are short; comparing them in 8-byte words (the last word overlapping) beats
-  // a call to memcmp on this path, which runs for every member of every artifact.
-  static bool SameName(std::string_view name, std::string_view key) {
-    const std::size_t n = name.size();
-    if (n != key.size()) return false;
-    if (n < 8) return name == key;
-    auto word = [](const char* p) {
-      std::uint64_t w;
-      std::memcpy(&w, p, sizeof w);
-      return w;
-    };
-    for (std::size_t i = 0; i + 8 < n; i += 8) {
-      if (word(name.data() + i) != word(key.data() + i)) return false;
-    }
-    return word(name.data() + n - 8) == word(key.data() + n - 8);
-  }
-
   // The index of `key` among the shape's members, or -1.
   static int Find(const Shape& shape, std::string_view key) {
     int i = shape.index.Candidate(key);
-    return i >= 0 && SameName(shape.members[static_cast<std::size_t>(i)].name, key) ? i : -1;
+    return i >= 0 && tables::SameBytes(shape.members[static_cast<std::size_t>(i)].name, key) ? i
+                                                                                             : -1;
   }
 
   void Duplicate() { duplicate_ = true; }
@@ -495,6 +402,16 @@ void CheckArtifact(json::Parser* parser, std::string_view input, std::optional<K
   report->kind = kind;
   report->id.clear();
   report->errors.clear();
+
+  // A caller that needs no DOM gets the one-pass fast path first; it decides the valid
+  // documents, and the exact path below everything else.
+  if (root == nullptr) {
+    if (auto fast = FastCheck(input, kind, parser->limits())) {
+      report->kind = fast->kind;
+      report->id.assign(fast->id);
+      return;
+    }
+  }
 
   json::Element element;
   json::SyntaxError syntax;

@@ -97,6 +97,8 @@ const Shape& SignatureShape();
 
 // The pattern a Rule asserts, as written in the schema documents; empty for rules without one.
 std::string_view PatternOf(Rule rule);
+// True when `value` matches the pattern of `rule` (always true for rules without one).
+bool MatchesPattern(Rule rule, std::string_view value);
 
 // The values of the kind-specific id members present at the top level, indexed by Kind.
 struct IdMembers {
@@ -119,7 +121,8 @@ SchemaOutcome CheckSchema(Kind kind, json::Object root, std::vector<Violation>* 
 
 // Layers 1 and 2 over `input` (followed by json::kPadding readable bytes). Fills *report and,
 // when both layers pass, *root with the parsed top-level object (valid until the parser's next
-// use).
+// use). With root null no DOM is needed, and the fast path (fast_path.h) decides first: a
+// document it calls valid costs one pass over the bytes; any other goes the exact way.
 void CheckArtifact(json::Parser* parser, std::string_view input, std::optional<Kind> kind,
                    Report* report, json::Object* root);
 

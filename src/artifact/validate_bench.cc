@@ -2,13 +2,14 @@
 // path of `podgate validate` and of every admission. The whole-process comparison with ajv is
 // bench/validate.sh; results of both are in docs/PERFORMANCE.md.
 //
-//   build-release/podgate_bench --benchmark_filter=CheckArtifact
+//   build-release/podgate_bench --benchmark_filter='CheckArtifact|FastCheck|ParseOnly'
 
 #include <string>
 #include <string_view>
 
 #include <benchmark/benchmark.h>
 
+#include "artifact/fast_path.h"
 #include "artifact/schema.h"
 #include "json/parser.h"
 #include "podgate/artifact.h"
@@ -51,14 +52,18 @@ std::string Padded(std::string_view input) {
   return padded;
 }
 
-// Layers 1 and 2 with kind detection, as `podgate validate --ndjson` runs them per line.
-void BM_CheckArtifact(benchmark::State& state, std::string_view input, bool expect_ok) {
+// Layers 1 and 2 with kind detection, as `podgate validate --ndjson` runs them per line: the
+// fast path (fast_path.h) first, the exact path for what it does not call valid. With
+// `exact`, as verify and admit run them: the caller wants the DOM, so only the exact path.
+void BM_CheckArtifact(benchmark::State& state, std::string_view input, bool expect_ok,
+                      bool exact = false) {
   const std::string padded = Padded(input);
   const std::string_view bytes(padded.data(), input.size());
   json::Parser parser;
   Report report;
+  json::Object root;
   for (auto _ : state) {
-    CheckArtifact(&parser, bytes, std::nullopt, &report, nullptr);
+    CheckArtifact(&parser, bytes, std::nullopt, &report, exact ? &root : nullptr);
     benchmark::DoNotOptimize(report);
   }
   if (report.ok() != expect_ok || report.kind != Kind::kDetachment) {
@@ -69,6 +74,25 @@ void BM_CheckArtifact(benchmark::State& state, std::string_view input, bool expe
 }
 BENCHMARK_CAPTURE(BM_CheckArtifact, valid_detachment, kDetachment, true);
 BENCHMARK_CAPTURE(BM_CheckArtifact, detachment_3_violations, kBrokenDetachment, false);
+BENCHMARK_CAPTURE(BM_CheckArtifact, valid_detachment_exact_path, kDetachment, true, true);
+
+// The fast path alone on a valid detachment.
+void BM_FastCheck(benchmark::State& state) {
+  const std::string padded = Padded(kDetachment);
+  const std::string_view bytes(padded.data(), kDetachment.size());
+  const json::Limits limits;
+  std::optional<FastVerdict> verdict;
+  for (auto _ : state) {
+    verdict = FastCheck(bytes, std::nullopt, limits);
+    benchmark::DoNotOptimize(verdict);
+  }
+  if (!verdict || verdict->kind != Kind::kDetachment) {
+    state.SkipWithError("the fast path did not call the benchmark input valid");
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kDetachment.size()));
+}
+BENCHMARK(BM_FastCheck);
 
 // Layer 1 alone (simdjson, no duplicate check): the floor under CheckArtifact.
 void BM_ParseOnly(benchmark::State& state) {
