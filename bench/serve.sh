@@ -3,7 +3,7 @@
 # `podgate serve` on loopback, driven by wrk (bench/serve.lua), against the crypto floor
 # measured in the same run.
 #
-#   bench/serve.sh            (COUNT detachments per phase, default 60000; SECONDS_PER_RUN 8)
+#   bench/serve.sh            (COUNT detachments per phase, default 100000; SECONDS_PER_RUN 8)
 #
 # Setup: a fresh ledger; podgate_servegen writes 2*COUNT attachments and their detachments,
 # every artifact with its own participant bind (1000 participants), so every detachment costs
@@ -24,7 +24,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-count=${COUNT:-60000}
+count=${COUNT:-100000}
 seconds=${SECONDS_PER_RUN:-8}
 connections=${CONNECTIONS:-64}
 threads=$(nproc)
@@ -86,6 +86,13 @@ cpu_before=$(server_cpu)
 read -r max_n max_s max_bad max_p50 max_p99 < <(run_wrk "$work/max.ndjson" "$connections" 0)
 cpu_after=$(server_cpu)
 max_rate=$(awk -v n="$max_n" -v s="$max_s" 'BEGIN {printf "%.0f", n / s}')
+# wrk times a run by its -d duration, also when the posts run out before it ends: a run that
+# used up its file only gives a lower bound of the rate. Refuse to report one.
+if ((max_n >= count)); then
+  echo "serve.sh: the max-rate run used up all $count detachments before ${seconds}s ended;" \
+    "its rate would be COUNT/SECONDS, not the server's: raise COUNT" >&2
+  exit 1
+fi
 # Half rate: C connections each pausing DELAY ms after every answer, about C * 1000 / (DELAY +
 # latency) requests/s. A short calibration run measures the rate of a first guess of C, and C
 # is scaled so that the measured run lands on half the maximum rate.
@@ -102,6 +109,10 @@ half_conns=$(awk -v g="$guess" -v t="$half_target" -v n="$cal_n" -v s="$cal_s" \
 ((half_conns < threads)) && half_conns=$threads
 read -r half_n half_s half_bad half_p50 half_p99 < <(run_wrk "$work/half.ndjson" "$half_conns" "$delay_ms")
 half_rate=$(awk -v n="$half_n" -v s="$half_s" 'BEGIN {printf "%.0f", n / s}')
+if ((half_n >= count)); then
+  echo "serve.sh: the half-rate run used up all $count detachments: raise COUNT" >&2
+  exit 1
+fi
 
 read -r floor floor_cpu_op < <("$gen" floor --count 40000)
 load=$(cut -d' ' -f1-3 /proc/loadavg)

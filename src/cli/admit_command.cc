@@ -76,11 +76,13 @@ class Prefetcher {
     return pending_;
   }
   // The next document, in input order, once prepared. Without `wait`: nullopt when it is not
-  // ready yet. With `wait`: nullopt only once closed and drained.
+  // ready yet. With `wait`: waits for kWakeBatch prepared documents (or for all of them, when
+  // fewer are pushed), so that the two threads meet once per batch rather than once per
+  // document (a futex wake-up and a context switch each); nullopt only once closed and drained.
   std::optional<Doc> Pop(bool wait) {
     std::unique_lock lock(mu_);
-    if (wait) {
-      cv_.wait(lock, [&] { return !out_.empty() || (closed_ && in_.empty() && !busy_); });
+    if (wait && out_.empty()) {
+      cv_.wait(lock, [&] { return out_.size() >= kWakeBatch || (in_.empty() && !busy_); });
     }
     if (out_.empty()) return std::nullopt;
     Doc doc = std::move(out_.front());
@@ -90,6 +92,8 @@ class Prefetcher {
   }
 
  private:
+  static constexpr std::size_t kWakeBatch = 64;
+
   void Run() {
     std::unique_lock lock(mu_);
     for (;;) {
@@ -107,7 +111,7 @@ class Prefetcher {
       lock.lock();
       out_.push_back(std::move(doc));
       busy_ = false;
-      cv_.notify_all();
+      if (out_.size() >= kWakeBatch || in_.empty()) cv_.notify_all();
     }
   }
 
