@@ -216,6 +216,7 @@ inline std::uint32_t EqualMask32(const char* p, const char* entry) {
 // A member name padded for a 32-byte comparison: the name, its closing quote, zeros.
 struct NameEntry {
   alignas(16) char bytes[32];
+  std::uint32_t need;  // the bits of the bytes that must match: the name and its quote
   std::uint8_t size;
 };
 
@@ -235,6 +236,8 @@ constexpr NameTable<N> MakeNames(std::span<const Member> members) {
     for (std::size_t j = 0; j < name.size(); ++j) table.entries[i].bytes[j] = name[j];
     table.entries[i].bytes[name.size()] = '"';
     table.entries[i].size = static_cast<std::uint8_t>(name.size());
+    table.entries[i].need =
+        name.size() >= 31 ? ~std::uint32_t{0} : (std::uint32_t{1} << (name.size() + 1)) - 1;
   }
   return table;
 }
@@ -245,6 +248,44 @@ constexpr auto kSignatureNames =
 constexpr auto kUnionNames =
     MakeNames<kUnionMax>(std::span<const Member>(kUnion.members.data(), kUnion.count));
 
+// Which member to expect next. Artifacts are usually written with their members in the order
+// of the schema (upstream's examples, the fixtures and bench/gen_artifacts.py all are), so
+// each name is first compared with the one that follows the previous member in the schema: a
+// hit costs one 32-byte comparison, a miss falls back to the perfect hash. Nested shapes
+// follow their table order; the top level the order of the kind guessed from the first id
+// member seen (the kind is only known at the end).
+struct UnionOrder {
+  std::array<std::array<std::int8_t, kUnionMax>, 4> next{};  // by Kind, by union index
+  std::int8_t first = -1;                                    // the first member of every kind
+};
+
+constexpr UnionOrder MakeUnionOrder() {
+  constexpr const Shape* kShapes[] = {&tables::kBindShape, &tables::kAttachmentShape,
+                                      &tables::kDetachmentShape, &tables::kRecoveryShape};
+  UnionOrder order;
+  for (auto& row : order.next) {
+    for (auto& n : row) n = -1;
+  }
+  auto index = [](std::string_view name) {
+    for (std::size_t i = 0; i < kUnion.count; ++i) {
+      if (kUnion.members[i].name == name) return static_cast<std::int8_t>(i);
+    }
+    throw "a member missing from the union";
+  };
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto members = kShapes[k]->members;
+    for (std::size_t j = 0; j + 1 < members.size(); ++j) {
+      order.next[k][static_cast<std::size_t>(index(members[j].name))] = index(members[j + 1].name);
+    }
+    const std::int8_t first = index(members[0].name);
+    if (k > 0 && first != order.first) throw "the kinds start with different members";
+    order.first = first;
+  }
+  return order;
+}
+
+constexpr UnionOrder kUnionOrder = MakeUnionOrder();
+
 // QuickDateTime: the common shape of a date-time, "YYYY-MM-DDThh:mm:ssZ", checked without
 // ParseRfc3339's generality. True only for what ParseRfc3339 accepts; false for anything
 // else, which ParseRfc3339 then decides.
@@ -253,20 +294,27 @@ bool QuickDateTime(std::string_view t) {
       t[16] != ':' || t[19] != 'Z') {
     return false;
   }
-  unsigned digits[20];
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-    digits[i] = static_cast<unsigned>(static_cast<unsigned char>(t[i])) - '0';
-    if (digits[i] > 9) return false;
-  }
-  const unsigned year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
-  const unsigned month = digits[5] * 10 + digits[6];
-  const unsigned day = digits[8] * 10 + digits[9];
-  const unsigned hour = digits[11] * 10 + digits[12];
-  const unsigned minute = digits[14] * 10 + digits[15];
-  const unsigned second = digits[17] * 10 + digits[18];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+  auto digit = [&](std::size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(t[i])) - unsigned{'0'};
+  };
+  // Any byte that is not a digit makes its value above 9, and the sum of the "above 9" tests
+  // is one test.
+  unsigned bad = 0;
+  auto two = [&](std::size_t i) {
+    const unsigned hi = digit(i), lo = digit(i + 1);
+    bad |= (hi > 9) | (lo > 9);
+    return hi * 10 + lo;
+  };
+  const unsigned year = two(0) * 100 + two(2);
+  const unsigned month = two(5);
+  const unsigned day = two(8);
+  const unsigned hour = two(11);
+  const unsigned minute = two(14);
+  const unsigned second = two(17);
+  if (bad != 0 || month - 1 > 11 || day == 0 || hour > 23 || minute > 59 || second > 59) {
     return false;
   }
+  if (day <= 28) return true;
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
   return day <= (month == 2 && leap ? 29 : kDays[month - 1]);
@@ -274,8 +322,18 @@ bool QuickDateTime(std::string_view t) {
 
 // --- the scanner ----------------------------------------------------------------------------
 
+#define PODGATE_INLINE inline __attribute__((always_inline))
+#define PODGATE_NOINLINE __attribute__((noinline))
+
 // Every method returns false as soon as the document is not certainly valid; the scanner is
 // then abandoned, so a false leaves its position anywhere.
+//
+// Bounds: loops that move through the input stop at its end; single-byte peeks (At, the
+// literals) do not check it, since the padding after the input is readable. That is sound
+// because the position only moves forward and a document is accepted only when the scan stops
+// exactly at the end, after the closing brace: a peek at the end that leads to consuming a byte
+// there leaves the position past the end for good, and every other peek at the end is followed
+// by a member or a closing bracket that must be consumed at or past it.
 class Scanner {
  public:
   Scanner(std::string_view input, std::size_t max_depth)
@@ -288,12 +346,18 @@ class Scanner {
     ++p_;
     std::uint64_t seen = 0;
     std::array<std::string_view, 4> ids;
+    int guess = kind ? static_cast<int>(*kind) : -1;  // the kind whose order to expect
+    int expected = kUnionOrder.first;
     do {
       SkipSpace();
-      const int i = NameAt(kUnionNames, [](std::string_view name) {
-        return static_cast<int>(kUnionIndex.slots[UnionIndex::Hash(name, kUnionIndex.multiplier)]);
-      });
-      if (i < 0) return false;
+      int i = expected;
+      if (!Expected(kUnionNames, i)) {
+        i = NameAt(kUnionNames, [](std::string_view name) {
+          return static_cast<int>(
+              kUnionIndex.slots[UnionIndex::Hash(name, kUnionIndex.multiplier)]);
+        });
+        if (i < 0) return false;
+      }
       const std::uint64_t bit = std::uint64_t{1} << i;
       if (seen & bit) return false;
       seen |= bit;
@@ -302,10 +366,15 @@ class Scanner {
       if (!Value(kUnion.members[static_cast<std::size_t>(i)], /*depth=*/1, &text)) return false;
       if (const int id = kUnion.id_of[static_cast<std::size_t>(i)]; id >= 0) {
         ids[static_cast<std::size_t>(id)] = text;
+        if (guess < 0) guess = id;
       }
+      expected =
+          guess < 0
+              ? -1
+              : kUnionOrder.next[static_cast<std::size_t>(guess)][static_cast<std::size_t>(i)];
     } while (Comma());
     if (!Closed('}')) return false;
-    SkipSpace();
+    while (p_ < end_ && IsSpace(*p_)) ++p_;
     if (p_ != end_) return false;
 
     auto has = [&](Kind k) { return (seen & kUnion.id_bit[static_cast<std::size_t>(k)]) != 0; };
@@ -331,13 +400,14 @@ class Scanner {
   }
 
  private:
-  bool At(char c) const { return p_ < end_ && *p_ == c; }
+  PODGATE_INLINE bool At(char c) const { return *p_ == c; }
 
-  void SkipSpace() {
+  PODGATE_INLINE void SkipSpace() {
+    if (static_cast<unsigned char>(*p_) > ' ') return;  // the common case: no whitespace
     while (p_ < end_ && IsSpace(*p_)) ++p_;
   }
 
-  bool Colon() {
+  PODGATE_INLINE bool Colon() {
     SkipSpace();
     if (!At(':')) return false;
     ++p_;
@@ -347,7 +417,7 @@ class Scanner {
 
   // After a member or element: true and past the ',' when another follows; false when the
   // next byte is not a ',' (Closed then checks it closes the container).
-  bool Comma() {
+  PODGATE_INLINE bool Comma() {
     SkipSpace();
     if (At(',')) {
       ++p_;
@@ -356,7 +426,7 @@ class Scanner {
     return false;
   }
 
-  bool Closed(char close) {
+  PODGATE_INLINE bool Closed(char close) {
     if (!At(close)) return false;
     ++p_;
     return true;
@@ -364,7 +434,7 @@ class Scanner {
 
   // A string starting at p_; *text is its content as written (escapes are left to the exact
   // path, so the content is also its value).
-  bool String(std::string_view* text) {
+  PODGATE_INLINE bool String(std::string_view* text) {
     if (!At('"')) return false;
     const char* start = ++p_;
     while (true) {
@@ -390,7 +460,7 @@ class Scanner {
   // (a perfect hash). The name is compared with its closing quote, 32 bytes at once, so a
   // match also proves the name free of escapes.
   template <std::size_t N, typename Candidate>
-  int NameAt(const NameTable<N>& names, Candidate candidate) {
+  PODGATE_INLINE int NameAt(const NameTable<N>& names, Candidate candidate) {
     if (!At('"')) return -1;
     const char* name = p_ + 1;
     const std::uint32_t quotes = QuoteMask32(name);
@@ -400,18 +470,31 @@ class Scanner {
     const int i = candidate(std::string_view(name, size));
     if (i < 0) return -1;
     const NameEntry& entry = names.entries[static_cast<std::size_t>(i)];
-    if (entry.size != size) return -1;
-    const std::uint32_t need =
-        size >= 31 ? ~std::uint32_t{0} : (std::uint32_t{1} << (size + 1)) - 1;
-    if ((EqualMask32(name, entry.bytes) & need) != need) return -1;
+    if (entry.size != size || (EqualMask32(name, entry.bytes) & entry.need) != entry.need) {
+      return -1;
+    }
     p_ = name + size + 1;
     return i;
   }
 
+  // Whether the member name at p_ (its opening quote) is entry `i` of `names` (-1: none
+  // expected); if so p_ moves past its closing quote.
+  template <std::size_t N>
+  PODGATE_INLINE bool Expected(const NameTable<N>& names, int i) {
+    if (i < 0 || !At('"')) return false;
+    const NameEntry& entry = names.entries[static_cast<std::size_t>(i)];
+    const char* name = p_ + 1;
+    if ((EqualMask32(name, entry.bytes) & entry.need) != entry.need || name + entry.size >= end_) {
+      return false;
+    }
+    p_ = name + entry.size + 1;
+    return true;
+  }
+
   // A string starting at p_ that matches ^<prefix>z[1-9A-HJ-NP-Za-km-z]+$, in one pass: the
   // base58 alphabet has no quote, backslash, control or non-ASCII byte, so the first byte
-  // outside it must be the closing quote.
-  bool DidKeyString(std::string_view prefix) {
+  // outside it must be the closing quote. Leaves p_ alone when it fails.
+  PODGATE_INLINE bool DidKeyString(std::string_view prefix) {
     if (!At('"')) return false;
     const char* start = p_ + 1;
     if (static_cast<std::size_t>(end_ - start) < prefix.size() + 3 ||
@@ -434,7 +517,7 @@ class Scanner {
 
   // One multi-byte UTF-8 sequence at p_ (RFC 3629: no overlong forms, no surrogates, nothing
   // above U+10FFFF).
-  bool Utf8Sequence() {
+  PODGATE_NOINLINE bool Utf8Sequence() {
     auto byte = [&](std::size_t i) { return static_cast<unsigned char>(p_[i]); };
     const unsigned char lead = byte(0);
     std::size_t length;
@@ -461,11 +544,12 @@ class Scanner {
     return true;
   }
 
-  bool Literal(std::string_view word) {
-    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
-        std::memcmp(p_, word.data(), word.size()) != 0) {
-      return false;
-    }
+  // `word` (4 or 5 bytes) at p_; peeks past the end like At.
+  PODGATE_INLINE bool Literal(std::string_view word) {
+    std::uint32_t have, want;
+    std::memcpy(&have, p_, 4);
+    std::memcpy(&want, word.data(), 4);
+    if (have != want || (word.size() == 5 && p_[4] != word[4])) return false;
     p_ += word.size();
     return true;
   }
@@ -495,7 +579,6 @@ class Scanner {
 
   // Any JSON value (below policy_annotations): the grammar, UTF-8, duplicate names, depth.
   bool AnyValue(std::size_t depth) {
-    if (p_ >= end_) return false;
     switch (*p_) {
       case '"': {
         std::string_view text;
@@ -516,7 +599,7 @@ class Scanner {
     }
   }
 
-  bool AnyObject(std::size_t depth) {
+  PODGATE_NOINLINE bool AnyObject(std::size_t depth) {
     if (depth > max_depth_ || !At('{')) return false;
     ++p_;
     SkipSpace();
@@ -539,7 +622,7 @@ class Scanner {
     return Closed('}');
   }
 
-  bool AnyArray(std::size_t depth) {
+  PODGATE_NOINLINE bool AnyArray(std::size_t depth) {
     if (depth > max_depth_ || !At('[')) return false;
     ++p_;
     SkipSpace();
@@ -556,8 +639,8 @@ class Scanner {
 
   // A nested closed shape (participant-bind, signature) at `depth`.
   template <std::size_t N>
-  bool ClosedObject(const Shape& shape, const NameTable<N>& names, std::uint32_t required,
-                    std::size_t depth) {
+  PODGATE_INLINE bool ClosedObject(const Shape& shape, const NameTable<N>& names,
+                                   std::uint32_t required, std::size_t depth) {
     if (depth > max_depth_ || !At('{')) return false;
     ++p_;
     std::uint32_t seen = 0;
@@ -566,11 +649,15 @@ class Scanner {
       ++p_;
       return required == 0;
     }
+    int expected = 0;
     do {
       SkipSpace();
-      const int i =
-          NameAt(names, [&](std::string_view name) { return shape.index.Candidate(name); });
-      if (i < 0) return false;
+      int i = expected;
+      if (!Expected(names, i)) {
+        i = NameAt(names, [&](std::string_view name) { return shape.index.Candidate(name); });
+        if (i < 0) return false;
+      }
+      expected = i + 1 < static_cast<int>(N) ? i + 1 : -1;
       const std::uint32_t bit = std::uint32_t{1} << i;
       if (seen & bit) return false;
       seen |= bit;
@@ -582,9 +669,17 @@ class Scanner {
     return Closed('}') && (seen & required) == required;
   }
 
+  PODGATE_NOINLINE bool BindObject(std::size_t depth) {
+    return ClosedObject(tables::kBindShape, kBindNames, kBindRequired, depth);
+  }
+
+  PODGATE_NOINLINE bool SignatureObject(std::size_t depth) {
+    return ClosedObject(tables::kSignatureShape, kSignatureNames, kSignatureRequired, depth);
+  }
+
   // The value of `member` in an object at `depth`, checked by the member's rule. For string
   // rules *text is the string.
-  bool Value(const Member& member, std::size_t depth, std::string_view* text) {
+  PODGATE_INLINE bool Value(const Member& member, std::size_t depth, std::string_view* text) {
     switch (member.rule) {
       case Rule::kSchemaVersion:
         // The integer 1 as written "1"; 1.0, 1e0 and the like go to the exact path.
@@ -594,44 +689,40 @@ class Scanner {
       case Rule::kBoolean:
         return At('t') ? Literal("true") : Literal("false");
       case Rule::kParticipantBind:
-        return ClosedObject(tables::kBindShape, kBindNames, kBindRequired, depth + 1);
+        return BindObject(depth + 1);
       case Rule::kSignature:
-        return ClosedObject(tables::kSignatureShape, kSignatureNames, kSignatureRequired,
-                            depth + 1);
+        return SignatureObject(depth + 1);
       case Rule::kAnyObject:
-        return At('{') && AnyObject(depth + 1);
+        return AnyObject(depth + 1);
       case Rule::kNodeId:
         return DidKeyString("node:did:key:");
       case Rule::kParticipantId:
         return DidKeyString("participant:did:key:");
-      case Rule::kPodUserId: {
-        const char* start = p_;
-        if (DidKeyString("pod-user:did:key:")) return true;
-        p_ = start;
-        return DidKeyString("participant:did:key:");
-      }
+      case Rule::kPodUserId:
+        return DidKeyString("pod-user:did:key:") || DidKeyString("participant:did:key:");
       case Rule::kMultibaseKey:
         return DidKeyString("");
-      default:
-        break;
-    }
-    if (!String(text)) return false;
-    switch (member.rule) {
       case Rule::kNonEmptyString:
-        return !text->empty();
+        return String(text) && !text->empty();
       case Rule::kDateTime:
-        return QuickDateTime(*text) || ParseRfc3339(*text, nullptr).has_value();
+        return String(text) && (QuickDateTime(*text) || ParseRfc3339(*text, nullptr).has_value());
       case Rule::kEnum:
-        return std::find(member.values.begin(), member.values.end(), *text) != member.values.end();
-      default:
-        return MatchesPattern(member.rule, *text);
+        if (!String(text)) return false;
+        for (std::string_view allowed : member.values) {
+          if (tables::SameBytes(allowed, *text)) return true;
+        }
+        return false;
     }
+    return false;
   }
 
   const char* p_;
   const char* const end_;
   const std::size_t max_depth_;
 };
+
+#undef PODGATE_INLINE
+#undef PODGATE_NOINLINE
 
 }  // namespace
 
