@@ -22,6 +22,7 @@
 #include "artifact/schema.h"
 #include "json/parser.h"
 #include "podgate/artifact.h"
+#include "podgate/timestamp.h"
 
 namespace podgate::artifact {
 namespace {
@@ -310,6 +311,46 @@ TEST_F(FastPathTest, RespectsTheLimits) {
       kDetachment, R"({"region":"eu-west","retention-days":30,"tags":["a",{"b":[]}]})", many);
   EXPECT_FALSE(Fast(wide, std::nullopt).has_value());
   EXPECT_TRUE(Exact(wide, std::nullopt).ok());
+}
+
+// Date-times decide like ParseRfc3339 (the fast path checks the common shape itself): every
+// day number of every month in leap and common years, every hour, minute and second around
+// the limits, and non-digits in every position.
+TEST_F(FastPathTest, DateTimesDecideLikeParseRfc3339) {
+  std::vector<std::string> dates;
+  for (const char* year : {"2023", "2024", "2000", "1900", "0000", "9999"}) {
+    for (int month = 0; month <= 13; ++month) {
+      for (int day = 0; day <= 32; ++day) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%s-%02d-%02dT12:30:45Z", year, month, day);
+        dates.push_back(text);
+      }
+    }
+  }
+  for (int hour = 22; hour <= 25; ++hour) {
+    for (int minute : {0, 58, 59, 60, 61}) {
+      for (int second : {0, 58, 59, 60, 61}) {
+        char text[32];
+        std::snprintf(text, sizeof text, "2026-06-30T%02d:%02d:%02dZ", hour, minute, second);
+        dates.push_back(text);
+      }
+    }
+  }
+  const std::string base = "2026-03-26T04:50:57Z";
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    for (char c : std::string("/:-0123456789TtZz. \\\x7f")) {
+      std::string date = base;
+      date[i] = c;
+      dates.push_back(date);
+    }
+  }
+  const std::string_view from = R"("detached-at":"2026-03-26T04:50:57Z")";
+  for (const auto& date : dates) {
+    const std::string input = Replace(kDetachment, from, "\"detached-at\":\"" + date + "\"");
+    const bool parses = ParseRfc3339(date, nullptr).has_value();
+    EXPECT_EQ(Fast(input, std::nullopt).has_value(), parses) << date;
+    Agree(input);
+  }
 }
 
 // Random mutations of valid documents (compact and pretty-printed, every kind): bytes

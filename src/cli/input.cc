@@ -143,10 +143,12 @@ Status InputReader::ReadLinesMapped(const std::string& input, int fd, std::size_
     std::size_t length = nl != nullptr ? static_cast<std::size_t>(nl - (data + pos)) : size - pos;
     // The pages of the mapping are scattered in physical memory and the hardware prefetcher
     // stops at page boundaries, so the bytes one page ahead are asked for now, while this line
-    // is checked: the reading then rarely waits for memory (a prefetch never faults, also past
-    // the end of the mapping).
-    for (std::size_t k = 0; k <= length && k <= max_bytes_; k += 64) {
-      __builtin_prefetch(data + pos + kPrefetchAhead + k);
+    // is checked: the reading then rarely waits for memory. (A prefetch never faults; it
+    // stays inside the mapping all the same.)
+    if (pos + kPrefetchAhead < size) {
+      const std::size_t ahead = std::min({length, max_bytes_, size - pos - kPrefetchAhead - 1});
+      for (std::size_t k = 0; k <= ahead; k += 64)
+        __builtin_prefetch(data + pos + kPrefetchAhead + k);
     }
     if (length > max_bytes_) {
       EmitLine(input, ++line, {}, length, sink);
