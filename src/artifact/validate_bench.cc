@@ -45,6 +45,21 @@ constexpr std::string_view kBrokenDetachment =
     R"(ignature":{"alg":"ed25519","value":"DRsdlvpI9xBoH5rucxK7J6JwXfH4gVmFjDvsHVri_up3nlnqegfk)"
     R"(t6K7G79zuHBGKpDSG9M190gZeOYao0e4Ow"}}})";
 
+// The same valid detachment with an escape in its last string (the bind's signature value ends
+// in "\u0077", a "w"): the fast path scans nearly all of it before it leaves the document to
+// the exact path, the worst case for a valid document.
+constexpr std::string_view kEscapedDetachment =
+    R"({"schema/v":1,"detachment/id":"detach:01JQ0002WDPX","detached-at":"2026-03-26T04:50:57Z",)"
+    R"("attachment/id":"attach:01JQ0002SQ1J","serving-node/id":"node:did:key:z6MkhqYndg67BXhcn)"
+    R"(L3nkH4CjVaRmzZooqCJW99Jt5mY3bvd","client-instance/id":"client:01JQ0002P6MT","detach/rea)"
+    R"(son":"policy","participant-bind":{"schema/v":1,"bind/id":"pb:01JQ0002EXD1","bound-at":")"
+    R"(2026-03-26T03:23:25Z","participant/id":"participant:did:key:z6Mktm3PKHocYEnJ5vaH8HF31Fe4)"
+    R"(5qwCz3kSUAfB3oySj1Mj","via/node-id":"node:did:key:z6MkhqYndg67BXhcnL3nkH4CjVaRmzZooqCJW)"
+    R"(99Jt5mY3bvd","session/id":"sess:01JQ000241Z9","participant/key/alg":"ed25519","particip)"
+    R"(ant/key/public":"z6Mktm3PKHocYEnJ5vaH8HF31Fe45qwCz3kSUAfB3oySj1Mj","proof/participant-s)"
+    R"(ignature":{"alg":"ed25519","value":"DRsdlvpI9xBoH5rucxK7J6JwXfH4gVmFjDvsHVri_up3nlnqegfk)"
+    R"(t6K7G79zuHBGKpDSG9M190gZeOYao0e4O\u0077"}}})";
+
 // The input followed by the padding the parser may read.
 std::string Padded(std::string_view input) {
   std::string padded(input);
@@ -75,6 +90,7 @@ void BM_CheckArtifact(benchmark::State& state, std::string_view input, bool expe
 BENCHMARK_CAPTURE(BM_CheckArtifact, valid_detachment, kDetachment, true);
 BENCHMARK_CAPTURE(BM_CheckArtifact, detachment_3_violations, kBrokenDetachment, false);
 BENCHMARK_CAPTURE(BM_CheckArtifact, valid_detachment_exact_path, kDetachment, true, true);
+BENCHMARK_CAPTURE(BM_CheckArtifact, valid_detachment_escape_at_end, kEscapedDetachment, true);
 
 // The fast path alone on a valid detachment.
 void BM_FastCheck(benchmark::State& state) {
