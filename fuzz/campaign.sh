@@ -10,7 +10,7 @@ seconds=${2:-600}
 shift $(( $# >= 2 ? 2 : 1 ))
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(json schema did_key base64url timestamp cbor verify signed_flip admit http)
+  targets=(json schema fast_path did_key base64url timestamp cbor verify signed_flip admit http)
 fi
 "$root/fuzz/seed-corpus.sh" "$build/corpus" >/dev/null
 mkdir -p "$build/logs" "$build/crashes"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Assembles the seed corpus of every fuzz target in OUT/<target>/ (see README.md):
-#   JSON targets (json, schema, cbor, verify): the conformance fixtures (tests/data/fixtures),
-#     the examples (examples/, examples/signed/), and for cbor the JSON texts of the
-#     deterministic CBOR vectors (tests/data/vectors/deterministic-cbor.json);
+#   JSON targets (json, schema, fast_path, cbor, verify): the conformance fixtures
+#     (tests/data/fixtures), the examples (examples/, examples/signed/), and for cbor the JSON
+#     texts of the deterministic CBOR vectors (tests/data/vectors/deterministic-cbor.json);
 #   the others: the hand-written seeds of fuzz/seeds/<target>/.
 # Existing files in OUT are kept: a corpus grown by earlier runs stays.
 set -euo pipefail
@@ -22,7 +22,7 @@ json_sources() {
   (cd "$root" && find tests/data/fixtures examples -name '*.json' | sort)
 }
 
-for target in json schema cbor verify; do
+for target in json schema fast_path cbor verify; do
   json_sources | collect "$out/$target"
 done
 python3 - "$root/tests/data/vectors/deterministic-cbor.json" "$out/cbor" <<'PY'
