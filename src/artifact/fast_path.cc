@@ -133,8 +133,10 @@ constexpr std::uint32_t kSignatureRequired = RequiredMask(tables::kSignatureShap
 // --- bytes ----------------------------------------------------------------------------------
 //
 // The scanner reads up to 32 bytes past its position whatever the input's length: the
-// json::kPadding bytes after every input make that safe, and every result is checked against
-// the input's end.
+// json::kPadding bytes after every input make that safe, and no document is accepted on
+// bytes past its end (the Scanner says why).
+
+static_assert(json::kPadding >= 64, "the scanner's reads past the end need 64 bytes");
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -222,7 +224,7 @@ struct NameEntry {
   std::uint8_t size;
 };
 
-// The names of the members of a shape (or the union), for NameAt.
+// The names of the members of a shape (or the union), for NameAt and Expected.
 template <std::size_t N>
 struct NameTable {
   std::array<NameEntry, N> entries;
@@ -353,7 +355,11 @@ bool QuickDateTime(std::string_view t) {
 // because the position only moves forward and a document is accepted only when the scan stops
 // exactly at the end, after the closing brace: a peek at the end that leads to consuming a byte
 // there leaves the position past the end for good, and every other peek at the end is followed
-// by a member or a closing bracket that must be consumed at or past it.
+// by a member or a closing bracket that must be consumed at or past it. How far past the end
+// the position can get, whatever the padding holds, is bounded too: each member or element
+// goes through Comma or AnyValue, which check the end, so past it the scan can only finish
+// the token in hand (a literal, five bytes) and close the containers open (at most
+// kMaxFastDepth): about 21 bytes, plus the 32-byte reads, within json::kPadding (64).
 class Scanner {
  public:
   Scanner(std::string_view input, std::size_t max_depth)
@@ -439,7 +445,7 @@ class Scanner {
   // next byte is not a ',' (Closed then checks it closes the container).
   PODGATE_INLINE bool Comma() {
     SkipSpace();
-    if (At(',')) {
+    if (p_ < end_ && *p_ == ',') {  // bounded: every loop over members and elements passes here
       ++p_;
       return true;
     }
@@ -599,6 +605,7 @@ class Scanner {
 
   // Any JSON value (below policy_annotations): the grammar, UTF-8, duplicate names, depth.
   bool AnyValue(std::size_t depth) {
+    if (p_ >= end_) return false;
     switch (*p_) {
       case '"': {
         std::string_view text;

@@ -321,7 +321,7 @@ TEST_F(FastPathTest, DateTimesDecideLikeParseRfc3339) {
   for (const char* year : {"2023", "2024", "2000", "1900", "0000", "9999"}) {
     for (int month = 0; month <= 13; ++month) {
       for (int day = 0; day <= 32; ++day) {
-        char text[32];
+        char text[64];
         std::snprintf(text, sizeof text, "%s-%02d-%02dT12:30:45Z", year, month, day);
         dates.push_back(text);
       }
@@ -330,7 +330,7 @@ TEST_F(FastPathTest, DateTimesDecideLikeParseRfc3339) {
   for (int hour = 22; hour <= 25; ++hour) {
     for (int minute : {0, 58, 59, 60, 61}) {
       for (int second : {0, 58, 59, 60, 61}) {
-        char text[32];
+        char text[64];
         std::snprintf(text, sizeof text, "2026-06-30T%02d:%02d:%02dZ", hour, minute, second);
         dates.push_back(text);
       }
@@ -350,6 +350,33 @@ TEST_F(FastPathTest, DateTimesDecideLikeParseRfc3339) {
     const bool parses = ParseRfc3339(date, nullptr).has_value();
     EXPECT_EQ(Fast(input, std::nullopt).has_value(), parses) << date;
     Agree(input);
+  }
+}
+
+// The verdict never depends on the padding: every prefix of a detachment, followed by exactly
+// json::kPadding bytes of hostile content (literals, brackets, names that would continue the
+// document), decides as with zero padding. The buffer is sized exactly, so a sanitizer build
+// also catches any read beyond the padding.
+TEST_F(FastPathTest, IgnoresWhatThePaddingHolds) {
+  const std::vector<std::string> fillers = {
+      "true,", "[", "{", "}", "]", "1", "\"", ",\"a\":", "\"schema/v\":1,", " ", "z", "\n"};
+  const std::string doc(kDetachment);
+  for (std::size_t n = 0; n <= doc.size(); ++n) {
+    std::vector<char> zero(n + json::kPadding, '\0');
+    std::copy(doc.begin(), doc.begin() + static_cast<std::ptrdiff_t>(n), zero.begin());
+    const auto expected = FastCheck(std::string_view(zero.data(), n), std::nullopt, limits_);
+    for (const auto& filler : fillers) {
+      std::vector<char> buffer(n + json::kPadding);
+      std::copy(doc.begin(), doc.begin() + static_cast<std::ptrdiff_t>(n), buffer.begin());
+      for (std::size_t i = n; i < buffer.size(); ++i) buffer[i] = filler[(i - n) % filler.size()];
+      const auto got = FastCheck(std::string_view(buffer.data(), n), std::nullopt, limits_);
+      ASSERT_EQ(got.has_value(), expected.has_value()) << n << " " << filler;
+      if (got) {
+        EXPECT_EQ(got->kind, expected->kind);
+        EXPECT_EQ(got->id, std::string_view(buffer.data() + (expected->id.data() - zero.data()),
+                                            expected->id.size()));
+      }
+    }
   }
 }
 
