@@ -1,5 +1,5 @@
 // The schema documents (schemas/*.schema.json, and the copies embedded for `podgate schema`)
-// and the compiled tables of schema.cc state the same constraints, keyword by keyword: same
+// and the compiled tables (tables.h) state the same constraints, keyword by keyword: same
 // member names, same required set, closed objects, and each property's keywords exactly those
 // its Rule asserts. The documents are read with podgate's own JSON parser (simdjson).
 
