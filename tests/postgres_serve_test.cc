@@ -15,7 +15,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +37,7 @@
 #include "postgres_test_support.h"
 #include "serve_artifacts.h"
 #include "serve_http_client.h"
+#include "serve_process.h"
 
 namespace podgate::pg_serve {
 namespace {
@@ -49,6 +49,7 @@ using serve_test::HttpResult;
 using serve_test::NodeKey;
 using serve_test::ParticipantKey;
 using serve_test::Request;
+using serve_test::ServeProcess;
 using serve_test::SignedBind;
 using serve_test::TestConnection;
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -76,96 +77,19 @@ class GateDir {
   std::string path_;
 };
 
-// A `podgate serve` child process on 127.0.0.1 and a free port.
-class GateProcess {
+// A `podgate serve` child process on 127.0.0.1 and a free port, with an access log of its own
+// (access-NAME.log) in the shared directory.
+class GateProcess : public ServeProcess {
  public:
-  GateProcess(const GateDir& dir, const std::string& db, const std::string& name) {
-    std::vector<std::string> args = {PODGATE_BINARY,
-                                     "serve",
-                                     "--db",
-                                     db,
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--node-key",
-                                     dir.path() + "/node.pem",
-                                     "--operator-token-file",
-                                     dir.path() + "/operator.token",
-                                     "--access-log",
-                                     dir.path() + "/access-" + name + ".log",
-                                     "--threads",
-                                     "2"};
-    int out[2];
-    if (::pipe(out) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // A server must not outlive its test: a test that dies (a sanitizer's halt, a crash)
-      // would otherwise leave it holding CTest's output pipe, and the run would hang.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    constexpr std::string_view kListening = "listening on http://127.0.0.1:";
-    char buffer[512];
-    while (port_ == 0) {
-      ssize_t n = ::read(out[0], buffer, sizeof buffer);
-      if (n <= 0) break;
-      startup_.append(buffer, static_cast<std::size_t>(n));
-      std::size_t at = startup_.find(kListening);
-      std::size_t end = at == std::string::npos ? at : startup_.find('\n', at);
-      if (end != std::string::npos) {
-        port_ = static_cast<std::uint16_t>(
-            std::stoi(startup_.substr(at + kListening.size(), end - at - kListening.size())));
-      }
-    }
-    out_fd_ = out[0];
-  }
-  ~GateProcess() {
-    if (pid_ > 0 && !stopped_) Stop();
-    if (out_fd_ >= 0) ::close(out_fd_);
-  }
-  GateProcess(const GateProcess&) = delete;
-  GateProcess& operator=(const GateProcess&) = delete;
-
-  // SIGTERM, then the exit status (-1 when it did not exit within 30 s).
-  int Stop() {
-    stopped_ = true;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 3000; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    return -1;
-  }
-
-  bool Alive() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
-  std::uint16_t port() const { return port_; }
-  const std::string& startup() const { return startup_; }
+  GateProcess(const GateDir& dir, const std::string& db, const std::string& name)
+      : ServeProcess(dir.path(), db, dir.path() + "/access-" + name + ".log") {}
 
   HttpResult Post(std::string_view path, const std::string& body) const {
     return Request(
-        port_, "POST", path,
+        port(), "POST", path,
         {{"Content-Type", "application/json"}, {"Authorization", std::string("Bearer ") + kToken}},
         body);
   }
-
- private:
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-  int out_fd_ = -1;
-  bool stopped_ = false;
-  std::string startup_;
 };
 
 // The "code" member of an error body.

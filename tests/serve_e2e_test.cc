@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "postgres_test_support.h"
 #include "serve_artifacts.h"
 #include "serve_http_client.h"
+#include "serve_process.h"
 #include "server/auth.h"
 
 namespace podgate::serve_e2e {
@@ -40,102 +40,15 @@ using serve_test::PostSignature;
 using serve_test::Recovery;
 using serve_test::Request;
 using serve_test::SeedKey;
+using serve_test::ServeProcess;
 using serve_test::SignedBind;
 using serve_test::TestConnection;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kToken[] = "e2e-operator-token-0123456789abcdef";
 
-// A `podgate serve` child process on 127.0.0.1 and a free port.
-class ServeProcess {
- public:
-  // `db`: the ledger URL (default: sqlite:DIR/ledger.db).
-  explicit ServeProcess(std::string dir, std::vector<std::string> extra = {}, std::string db = {})
-      : dir_(std::move(dir)) {
-    std::vector<std::string> args = {PODGATE_BINARY,
-                                     "serve",
-                                     "--db",
-                                     db.empty() ? "sqlite:" + dir_ + "/ledger.db" : db,
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--node-key",
-                                     dir_ + "/node.pem",
-                                     "--operator-token-file",
-                                     dir_ + "/operator.token",
-                                     "--access-log",
-                                     dir_ + "/access.log",
-                                     "--threads",
-                                     "2"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    int out[2];
-    if (::pipe(out) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // A server must not outlive its test: a test that dies (a sanitizer's halt, a crash)
-      // would otherwise leave it holding CTest's output pipe, and the run would hang.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    // Read start-up lines until the listen address (or EOF: the server refused to start).
-    std::string text;
-    char buffer[512];
-    while (port_ == 0) {
-      ssize_t n = ::read(out[0], buffer, sizeof buffer);
-      if (n <= 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
-      std::size_t at = text.find("listening on http://127.0.0.1:");
-      if (at != std::string::npos) {
-        std::size_t start = at + std::strlen("listening on http://127.0.0.1:");
-        std::size_t end = text.find('\n', start);
-        if (end != std::string::npos) port_ = std::stoi(text.substr(start, end - start));
-      }
-    }
-    startup_ = text;
-    out_fd_ = out[0];
-  }
-
-  ~ServeProcess() {
-    if (pid_ > 0 && !stopped_) Stop();
-    if (out_fd_ >= 0) ::close(out_fd_);
-  }
-
-  // SIGTERM, then the exit status (-1 when it did not exit on its own within 20 s).
-  int Stop() {
-    stopped_ = true;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 2000; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    return -1;
-  }
-
-  bool Alive() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
-
-  std::uint16_t port() const { return static_cast<std::uint16_t>(port_); }
-  const std::string& startup() const { return startup_; }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int out_fd_ = -1;
-  bool stopped_ = false;
-  std::string startup_;
-};
+// How long a server may take to exit after SIGTERM.
+constexpr std::chrono::seconds kStopPatience(20);
 
 std::string MakeTempDir() {
   std::string templ = ::testing::TempDir() + "podgate_serve_XXXXXX";
@@ -185,14 +98,14 @@ class ServeTest : public ::testing::Test {
   }
 
   void StartServer(std::vector<std::string> extra = {}) {
-    server_ = std::make_unique<ServeProcess>(dir_, std::move(extra), ledger_->url());
+    server_ = std::make_unique<ServeProcess>(dir_, ledger_->url(), dir_ + "/access.log", extra);
     ASSERT_NE(server_->port(), 0) << "server did not start: " << server_->startup();
   }
 
   void TearDown() override {
     if (server_) {
       EXPECT_TRUE(server_->Alive()) << "the server died during the test";
-      EXPECT_EQ(server_->Stop(), 0) << "SIGTERM must end the server with exit code 0";
+      EXPECT_EQ(server_->Stop(kStopPatience), 0) << "SIGTERM must end the server with exit code 0";
     }
     std::error_code ec;
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
@@ -620,7 +533,7 @@ TEST_F(ServeTest, SessionExpiryMintsOnceAcrossRestarts) {
   EXPECT_TRUE(verifier.Verify(Member(d.body, "/artifact"), Kind::kDetachment).ok());
 
   // Restart on the same ledger: the attachment is not expired twice.
-  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_EQ(server_->Stop(kStopPatience), 0);
   StartServer({"--session-ttl", "1h", "--expiry-interval", "50ms"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   r = OperatorGet("/v1/client-instances/client:e");
@@ -683,9 +596,9 @@ TEST_F(ServeTest, GarbageNeverGetsA5xxNorKillsTheServer) {
 
 TEST_F(ServeTest, RefusesAWorldReadableTokenFile) {
   ASSERT_EQ(::chmod((dir_ + "/operator.token").c_str(), 0644), 0);
-  ServeProcess refused(dir_, {}, ledger_->url());
+  ServeProcess refused(dir_, ledger_->url(), dir_ + "/access.log");
   EXPECT_EQ(refused.port(), 0);
-  EXPECT_EQ(refused.Stop(), 2);
+  EXPECT_EQ(refused.Stop(kStopPatience), 2);
 }
 
 TEST_F(ServeTest, FirstRunCreatesKeyAndToken) {
