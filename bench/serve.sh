@@ -20,7 +20,8 @@
 # other load on the machine does not distort).
 # Targets: ratio >= 0.6, p99 < 20 ms at half rate. Every answer must be 201 (checked).
 # PODGATE_BUILD_DIR=DIR uses another build directory (default: build-release); SERVE_ARGS adds
-# options to podgate serve (e.g. "--threads 1").
+# options to podgate serve (e.g. "--threads 1"); ACCESS_LOG=off (or a path) replaces the
+# access log file of the run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -56,7 +57,7 @@ sed -n "$((2 * count + 1)),\$p" "$work/detachments.ndjson" >"$work/calib.ndjson"
 token=bench-operator-token-0123456789abcdef
 (umask 077 && echo "$token" >"$work/operator.token")
 "$podgate" serve --db "sqlite:$work/ledger.db" --listen 127.0.0.1:0 --node-key "$work/node.pem" \
-  --operator-token-file "$work/operator.token" --access-log "$work/access.log" ${SERVE_ARGS:-} \
+  --operator-token-file "$work/operator.token" --access-log "${ACCESS_LOG:-$work/access.log}" ${SERVE_ARGS:-} \
   >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 100); do
