@@ -18,3 +18,15 @@ bench_build() {
   cmake --build "$build" --target "$@" >/dev/null
   printf '%s\n' "$build"
 }
+
+# bench_require_unexhausted EXHAUSTED FILE LABEL: fails when a wrk run of bench/serve.lua
+# reports (its "exhausted" count, the threads that ran out of lines) that it posted all of FILE
+# before its duration ended. wrk times a run by its -d duration even then, so such a run's rate
+# is only lines/duration, a bound set by the input, not the server's rate: refuse to report it.
+bench_require_unexhausted() {
+  if (($1 != 0)); then
+    echo "$3: the run used up the $(wc -l <"$2") detachments of $(basename "$2") before its" \
+      "duration ended; its rate would be COUNT/SECONDS, not the server's: raise COUNT" >&2
+    exit 1
+  fi
+}

@@ -3,7 +3,7 @@
 # SQLite ledger, on one PostgreSQL ledger with one gate process, and on one PostgreSQL ledger
 # shared by two gate processes, in one run on the same machine and the same artifacts.
 #
-#   bench/pg.sh            (COUNT detachments per configuration, default 30000;
+#   bench/pg.sh            (COUNT detachments per configuration, default 150000;
 #                           SECONDS_PER_RUN 8; CONNECTIONS 64 in all)
 #
 # Setup: podgate_servegen writes COUNT attachments and their detachments, each with its own
@@ -23,7 +23,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-count=${COUNT:-30000}
+count=${COUNT:-150000}
 seconds=${SECONDS_PER_RUN:-8}
 connections=${CONNECTIONS:-64}
 threads=$(nproc)
@@ -94,7 +94,7 @@ run_wrk() {  # URL FILE CONNECTIONS
     "$1/v1/detachments" -- "$2" "$threads" "$token" /v1/detachments 0 2>"$work/wrk.err")
   local result
   result=$(grep '^RESULT' <<<"$out") || { echo "$out" >&2; cat "$work/wrk.err" >&2; exit 1; }
-  sed -E 's/RESULT requests=([0-9]+) seconds=([0-9.]+) not_created=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)/\1 \2 \3 \4 \5/' <<<"$result"
+  sed -E 's/RESULT requests=([0-9]+) seconds=([0-9.]+) not_created=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) exhausted=([0-9]+)/\1 \2 \3 \4 \5 \6/' <<<"$result"
 }
 
 admit_attachments() {  # DB
@@ -114,8 +114,9 @@ db=$(fresh_ledger sqlite sqlite1)
 admit_attachments "$db"
 start_serve "$db" sqlite1
 url=$started
-read -r n s bad p50 p99 < <(run_wrk "$url" "$work/detachments.ndjson" "$connections")
+read -r n s bad p50 p99 exhausted < <(run_wrk "$url" "$work/detachments.ndjson" "$connections")
 stop_servers
+bench_require_unexhausted "$exhausted" "$work/detachments.ndjson" pg.sh
 report "sqlite, 1 gate" "$(awk -v n="$n" -v s="$s" 'BEGIN {printf "%.0f", n / s}')" "$p50" "$p99" "$bad"
 
 # 2. PostgreSQL, one gate.
@@ -123,8 +124,9 @@ db=$(fresh_ledger pg bench_one)
 admit_attachments "$db"
 start_serve "$db" pg1
 url=$started
-read -r n s bad p50 p99 < <(run_wrk "$url" "$work/detachments.ndjson" "$connections")
+read -r n s bad p50 p99 exhausted < <(run_wrk "$url" "$work/detachments.ndjson" "$connections")
 stop_servers
+bench_require_unexhausted "$exhausted" "$work/detachments.ndjson" pg.sh
 report "postgresql, 1 gate" "$(awk -v n="$n" -v s="$s" 'BEGIN {printf "%.0f", n / s}')" "$p50" "$p99" "$bad"
 
 # 3. PostgreSQL, two gates on one ledger, driven at once.
@@ -141,8 +143,10 @@ wrk_b=$!
 wait "$wrk_a"
 wait "$wrk_b"
 stop_servers
-read -r na sa bada p50a p99a <"$work/a.result"
-read -r nb sb badb p50b p99b <"$work/b.result"
+read -r na sa bada p50a p99a exhausted_a <"$work/a.result"
+read -r nb sb badb p50b p99b exhausted_b <"$work/b.result"
+bench_require_unexhausted "$exhausted_a" "$work/odd.ndjson" pg.sh
+bench_require_unexhausted "$exhausted_b" "$work/even.ndjson" pg.sh
 rate=$(awk -v a="$na" -v b="$nb" -v sa="$sa" -v sb="$sb" \
   'BEGIN {s = sa > sb ? sa : sb; printf "%.0f", (a + b) / s}')
 report "postgresql, 2 gates (sum)" "$rate" \
