@@ -500,5 +500,41 @@ TEST(SqliteLedgerTest, TwoConnectionsSeeOnlyCommittedFacts) {
   EXPECT_TRUE(reader->GetArtifact(Kind::kAttachment, "attach:1")->has_value());
 }
 
+// The files this process holds open that SQLite made as temporary files (unlinked, named
+// etilqs_*): a savepoint's sub-journal or a statement journal that went to disk.
+std::vector<std::string> OpenSqliteTempFiles() {
+  std::vector<std::string> found;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    auto target = std::filesystem::read_symlink(fd.path(), ec);
+    if (!ec && target.filename().string().rfind("etilqs_", 0) == 0) {
+      found.push_back(target.string());
+    }
+  }
+  return found;
+}
+
+// A group commit stages many facts, each in a savepoint; the transaction's sub-journal holds
+// the first image of every page they change. It stays in memory (PRAGMA temp_store = MEMORY):
+// spilled to a temporary file, past 64 KiB (here after a few hundred facts), every page
+// written costs a pwrite there too (bench/admit.sh, docs/PERFORMANCE.md "admit").
+TEST(SqliteLedgerTest, GroupCommitKeepsItsJournalsInMemory) {
+  TempDir dir;
+  auto ledger = Open("sqlite:" + dir.File("ledger.db"));
+  const std::string json(1100, 'x');  // about a receipt's size
+  for (int batch = 0; batch < 3; ++batch) {
+    auto txn = Begin(*ledger);
+    for (int i = 0; i < 500; ++i) {
+      std::string n = std::to_string(batch * 1000 + i);
+      ASSERT_TRUE(txn->RecordAttachment(Att("attach:" + n, "client:" + n), json, kNow).ok());
+      ASSERT_TRUE(
+          txn->RecordDetachment(Det("detach:" + n, "attach:" + n, "client:" + n), json, kNow).ok());
+      ASSERT_THAT(OpenSqliteTempFiles(), ::testing::IsEmpty()) << "after fact pair " << n;
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(ledger->EventsAfter(0, 5000)->size(), 3000u);
+}
+
 }  // namespace
 }  // namespace podgate::store
