@@ -8,3 +8,8 @@ add_test(NAME differential_ajv
                  ${CMAKE_CURRENT_BINARY_DIR}/differential)
 set_tests_properties(differential_ajv PROPERTIES LABELS differential SKIP_RETURN_CODE 77
                                                  TIMEOUT 300)
+
+# libpq is loaded only for a PostgreSQL ledger (src/store/libpq.h), never at start-up.
+add_test(NAME libpq_loaded_on_demand
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/libpq_loaded_on_demand.sh $<TARGET_FILE:podgate>)
+set_tests_properties(libpq_loaded_on_demand PROPERTIES LABELS cli TIMEOUT 60)

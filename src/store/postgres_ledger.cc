@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "json/writer.h"
+#include "store/libpq.h"
 
 namespace podgate::store {
 namespace {
@@ -345,7 +346,8 @@ constexpr std::array<const char*, kPostgresSchemaVersion> kMigrations = {kMigrat
 // --- libpq plumbing -------------------------------------------------------------------------
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  const LibPq* pq;
+  void operator()(PGresult* r) const { pq->PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -397,21 +399,21 @@ class Params {
 // Reading one row of a text-format result.
 class Row {
  public:
-  Row(const PGresult* result, int row) : result_(result), row_(row) {}
+  Row(const LibPq& pq, const PGresult* result, int row) : pq_(&pq), result_(result), row_(row) {}
 
-  bool Null(int col) const { return PQgetisnull(result_, row_, col) != 0; }
+  bool Null(int col) const { return pq_->PQgetisnull(result_, row_, col) != 0; }
   std::string Text(int col) const {
-    return std::string(PQgetvalue(result_, row_, col),
-                       static_cast<std::size_t>(PQgetlength(result_, row_, col)));
+    return std::string(pq_->PQgetvalue(result_, row_, col),
+                       static_cast<std::size_t>(pq_->PQgetlength(result_, row_, col)));
   }
   std::optional<std::string> OptText(int col) const {
     if (Null(col)) return std::nullopt;
     return Text(col);
   }
   std::int64_t Int(int col) const {
-    const char* text = PQgetvalue(result_, row_, col);
+    const char* text = pq_->PQgetvalue(result_, row_, col);
     std::int64_t value = 0;
-    std::from_chars(text, text + PQgetlength(result_, row_, col), value);
+    std::from_chars(text, text + pq_->PQgetlength(result_, row_, col), value);
     return value;
   }
   Timestamp Time(int col) const {
@@ -419,8 +421,8 @@ class Row {
   }
   // A bytea column in the hex output format ("\x0a1b...").
   std::string Bytes(int col) const {
-    std::string_view hex(PQgetvalue(result_, row_, col),
-                         static_cast<std::size_t>(PQgetlength(result_, row_, col)));
+    std::string_view hex(pq_->PQgetvalue(result_, row_, col),
+                         static_cast<std::size_t>(pq_->PQgetlength(result_, row_, col)));
     if (hex.starts_with("\\x")) hex.remove_prefix(2);
     auto nibble = [](char c) -> int {
       if (c >= '0' && c <= '9') return c - '0';
@@ -437,6 +439,7 @@ class Row {
   }
 
  private:
+  const LibPq* pq_;
   const PGresult* result_;
   int row_;
 };
@@ -463,12 +466,18 @@ std::string TrimMessage(const char* text) {
   return message;
 }
 
+// The URL as podgate prints it: user, host, port and database, never the password.
+std::string RedactPostgresUrl(const LibPq& pq, std::string_view url);
+
 // A connection to the ledger's database, re-established on demand, with its prepared
 // statements. One thread at a time.
 class Connection {
  public:
-  Connection(std::string url, int timeout_ms)
-      : url_(std::move(url)), where_(RedactPostgresUrl(url_)), timeout_ms_(timeout_ms) {}
+  Connection(std::shared_ptr<const LibPq> pq, std::string url, int timeout_ms)
+      : url_(std::move(url)),
+        where_(RedactPostgresUrl(*pq, url_)),
+        timeout_ms_(timeout_ms),
+        pq_(std::move(pq)) {}
   ~Connection() { Close(); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -482,21 +491,21 @@ class Connection {
                           "keepalives_idle", "keepalives_interval", "dbname",          nullptr};
     const char* values[] = {
         connect_timeout.c_str(), "podgate", "UTF8", "1", "30", "10", url_.c_str(), nullptr};
-    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-    if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+    conn_ = pq_->PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (conn_ == nullptr || pq_->PQstatus(conn_) != CONNECTION_OK) {
       lost_ = true;
       Status s(Code::kUnavailable, fmt::format("cannot connect to the PostgreSQL ledger {}: {}",
-                                               where_, TrimMessage(PQerrorMessage(conn_))));
+                                               where_, TrimMessage(pq_->PQerrorMessage(conn_))));
       Close();
       return s;
     }
     lost_ = false;
     // Server notices (and a FATAL that arrives between queries) reach the caller as errors of
     // the next statement; libpq would also print them on stderr.
-    PQsetNoticeProcessor(
+    pq_->PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
-    std::string_view encoding = PQparameterStatus(conn_, "server_encoding")
-                                    ? PQparameterStatus(conn_, "server_encoding")
+    std::string_view encoding = pq_->PQparameterStatus(conn_, "server_encoding")
+                                    ? pq_->PQparameterStatus(conn_, "server_encoding")
                                     : "";
     if (encoding != "UTF8" && encoding != "SQL_ASCII") {
       Status s(Code::kConfig, fmt::format("the PostgreSQL database {} has encoding {}; the "
@@ -521,23 +530,24 @@ class Connection {
   }
 
   void Close() {
-    if (conn_ != nullptr) PQfinish(conn_);
+    if (conn_ != nullptr) pq_->PQfinish(conn_);
     conn_ = nullptr;
     prepared_.clear();
   }
 
   // Whether the last failure was the connection's (not a statement's).
-  bool lost() const { return lost_ || conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK; }
+  bool lost() const { return lost_ || conn_ == nullptr || pq_->PQstatus(conn_) != CONNECTION_OK; }
   bool InTransaction() const {
-    return conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE;
+    return conn_ != nullptr && pq_->PQtransactionStatus(conn_) != PQTRANS_IDLE;
   }
   const std::string& where() const { return where_; }
   PGconn* raw() const { return conn_; }
+  const LibPq& pq() const { return *pq_; }
 
   // Runs `sql` (one or several statements, no parameters); the last statement's result.
   Result<PgResult> Exec(std::string_view what, const char* sql) {
     if (conn_ == nullptr) return Lost(what);
-    PgResult result(PQexec(conn_, sql));
+    PgResult result(pq_->PQexec(conn_, sql), ResultDeleter{pq_.get()});
     return Check(what, std::move(result));
   }
 
@@ -545,14 +555,16 @@ class Connection {
   Result<PgResult> Run(std::string_view what, const Sql& sql, const Params& params) {
     if (conn_ == nullptr) return Lost(what);
     if (!prepared_.contains(sql.name)) {
-      PgResult prepared(PQprepare(conn_, sql.name, sql.text, 0, nullptr));
+      PgResult prepared(pq_->PQprepare(conn_, sql.name, sql.text, 0, nullptr),
+                        ResultDeleter{pq_.get()});
       auto checked = Check(what, std::move(prepared));
       if (!checked.ok()) return checked.status();
       prepared_.insert(sql.name);
     }
     std::vector<const char*> values = params.Pointers();
-    PgResult result(PQexecPrepared(conn_, sql.name, params.size(), values.data(), nullptr, nullptr,
-                                   /*resultFormat=*/0));
+    PgResult result(pq_->PQexecPrepared(conn_, sql.name, params.size(), values.data(), nullptr,
+                                        nullptr, /*resultFormat=*/0),
+                    ResultDeleter{pq_.get()});
     return Check(what, std::move(result));
   }
 
@@ -565,16 +577,16 @@ class Connection {
   }
 
   Result<PgResult> Check(std::string_view what, PgResult result) {
-    ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    ExecStatusType status = result ? pq_->PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-    const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+    const char* state = result ? pq_->PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
     std::string_view sqlstate = state ? state : "";
     std::string message =
-        TrimMessage(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_));
-    if (message.empty()) message = TrimMessage(PQerrorMessage(conn_));
+        TrimMessage(result ? pq_->PQresultErrorMessage(result.get()) : pq_->PQerrorMessage(conn_));
+    if (message.empty()) message = TrimMessage(pq_->PQerrorMessage(conn_));
     // Connection exceptions (08), the server shutting down or starting (57P01-57P03), and a
     // connection libpq gave up on.
-    bool gone = PQstatus(conn_) != CONNECTION_OK || sqlstate.starts_with("08") ||
+    bool gone = pq_->PQstatus(conn_) != CONNECTION_OK || sqlstate.starts_with("08") ||
                 sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
     if (gone) {
       lost_ = true;
@@ -596,6 +608,7 @@ class Connection {
   PGconn* conn_ = nullptr;
   bool lost_ = true;
   std::unordered_set<std::string_view> prepared_;
+  std::shared_ptr<const LibPq> pq_;
 };
 
 // --- SQL -----------------------------------------------------------------------------------
@@ -869,8 +882,8 @@ class PostgresTransaction final : public LedgerTransaction {
 
 class PostgresLedger final : public Ledger {
  public:
-  PostgresLedger(std::string url, const LedgerOptions& options)
-      : conn_(std::move(url), options.busy_timeout_ms) {}
+  PostgresLedger(std::shared_ptr<const LibPq> pq, std::string url, const LedgerOptions& options)
+      : conn_(std::move(pq), std::move(url), options.busy_timeout_ms) {}
 
   Status Open(const LedgerOptions& options);
 
@@ -897,8 +910,8 @@ class PostgresLedger final : public Ledger {
     if (HasNul(key)) return std::optional<Record>();  // nothing stored can hold it
     auto result = conn_.Run(what, sql, Params().Text(key));
     if (!result.ok()) return result.status();
-    if (PQntuples(result->get()) == 0) return std::optional<Record>();
-    return std::optional<Record>(reader(Row(result->get(), 0)));
+    if (conn_.pq().PQntuples(result->get()) == 0) return std::optional<Record>();
+    return std::optional<Record>(reader(Row(conn_.pq(), result->get(), 0)));
   }
   template <typename Record, typename Reader>
   Result<std::vector<Record>> FindAll(std::string_view what, const Sql& sql, const Params& params,
@@ -906,9 +919,9 @@ class PostgresLedger final : public Ledger {
     auto result = conn_.Run(what, sql, params);
     if (!result.ok()) return result.status();
     std::vector<Record> records;
-    int rows = PQntuples(result->get());
+    int rows = conn_.pq().PQntuples(result->get());
     records.reserve(static_cast<std::size_t>(rows));
-    for (int i = 0; i < rows; ++i) records.push_back(reader(Row(result->get(), i)));
+    for (int i = 0; i < rows; ++i) records.push_back(reader(Row(conn_.pq(), result->get(), i)));
     return records;
   }
   Result<std::optional<StoredArtifact>> ArtifactOf(Kind kind, std::string_view id);
@@ -961,7 +974,7 @@ Status PostgresLedger::Open(const LedgerOptions& options) {
 Status PostgresLedger::Migrate(int target, bool create) {
   auto schema = conn_.Exec("find the schema", "SELECT current_schema()");
   if (!schema.ok()) return schema.status();
-  if (PQgetisnull(schema->get(), 0, 0)) {
+  if (conn_.pq().PQgetisnull(schema->get(), 0, 0)) {
     return Status(Code::kConfig,
                   fmt::format("the PostgreSQL ledger {}: no schema of the search_path exists to "
                               "hold the ledger",
@@ -987,10 +1000,11 @@ Status PostgresLedger::MigrateLocked(int target, bool create) {
                             "'.podgate_schema') IS NOT NULL");
     if (!found.ok()) return found.status();
     int version = 0;
-    if (std::string_view(PQgetvalue(found->get(), 0, 0)) == "t") {
+    if (std::string_view(conn_.pq().PQgetvalue(found->get(), 0, 0)) == "t") {
       auto read = conn_.Exec("read the schema version", "SELECT version FROM podgate_schema");
       if (!read.ok()) return read.status();
-      if (PQntuples(read->get()) == 1) version = std::atoi(PQgetvalue(read->get(), 0, 0));
+      if (conn_.pq().PQntuples(read->get()) == 1)
+        version = std::atoi(conn_.pq().PQgetvalue(read->get(), 0, 0));
     }
     if (version > kPostgresSchemaVersion) {
       return Status(Code::kConfig, fmt::format("the ledger {} has schema version {}, newer than "
@@ -1032,11 +1046,11 @@ Result<std::unique_ptr<LedgerTransaction>> PostgresLedger::Begin() {
     return result;
   });
   if (!begun.ok()) return begun.status();
-  if (PQntuples(begun->get()) != 1) {
+  if (conn_.pq().PQntuples(begun->get()) != 1) {
     Abandon();
     return Status(Code::kStorage, "postgresql: the ledger's head row is missing");
   }
-  Row head(begun->get(), 0);
+  Row head(conn_.pq(), begun->get(), 0);
   in_transaction_ = true;
   return std::unique_ptr<LedgerTransaction>(
       new PostgresTransaction(this, static_cast<std::uint64_t>(head.Int(0)), head.Int(1)));
@@ -1177,7 +1191,7 @@ Result<std::uint64_t> PostgresTransaction::Record(std::string_view what, std::st
   if (done_) return Status(Code::kInternal, "transaction already finished");
   auto result = ledger_->conn().Run(fmt::format("record {} {}", what, id), sql, params);
   if (!result.ok()) return result.status();
-  Row row(result->get(), 0);
+  Row row(ledger_->conn().pq(), result->get(), 0);
   if (row.Null(0)) return ++last_seq_;
   std::string refused = row.Text(0);
   return Status(RefusalCode(refused), RefusalMessage(what, id, refused, ref));
@@ -1339,13 +1353,13 @@ Status PostgresTransaction::Commit() {
   done_ = true;
   Connection& conn = ledger_->conn();
   Status s;
-  if (conn.raw() != nullptr && PQtransactionStatus(conn.raw()) == PQTRANS_INERROR) {
+  if (conn.raw() != nullptr && conn.pq().PQtransactionStatus(conn.raw()) == PQTRANS_INERROR) {
     s = Status(Code::kStorage, "postgresql: the transaction failed earlier; nothing of it stays");
   } else {
     // One round trip: the verdicts, the head row (checked against the log: numbered without
     // gaps), and COMMIT. A failing podgate_finish skips the COMMIT: nothing stays.
     std::string verdicts = verdicts_.empty() ? "[]" : verdicts_ + "]";
-    char* literal = PQescapeLiteral(conn.raw(), verdicts.data(), verdicts.size());
+    char* literal = conn.pq().PQescapeLiteral(conn.raw(), verdicts.data(), verdicts.size());
     std::string sql;
     if (literal == nullptr) {
       s = Status(Code::kStorage, "postgresql: cannot quote the verdicts");
@@ -1354,12 +1368,12 @@ Status PostgresTransaction::Commit() {
     } else {
       sql = fmt::format("SELECT podgate_finish({}, {}); COMMIT", last_seq_, literal);
     }
-    if (literal != nullptr) PQfreemem(literal);
+    if (literal != nullptr) conn.pq().PQfreemem(literal);
     if (s.ok()) {
       auto result = conn.Exec("commit", sql.c_str());
       if (!result.ok()) {
         s = result.status();
-      } else if (std::string_view(PQcmdStatus(result->get())) != "COMMIT") {
+      } else if (std::string_view(conn.pq().PQcmdStatus(result->get())) != "COMMIT") {
         s = Status(Code::kStorage, "postgresql: the transaction was rolled back, not committed");
       }
     }
@@ -1373,8 +1387,8 @@ Status PostgresTransaction::Commit() {
 
 class PostgresWatch final : public LedgerWatch {
  public:
-  PostgresWatch(std::string url, std::function<void()> on_change)
-      : conn_(std::move(url), 10'000), on_change_(std::move(on_change)) {
+  PostgresWatch(std::shared_ptr<const LibPq> pq, std::string url, std::function<void()> on_change)
+      : conn_(std::move(pq), std::move(url), 10'000), on_change_(std::move(on_change)) {
     wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     thread_ = std::thread([this] { Loop(); });
   }
@@ -1399,7 +1413,9 @@ class PostgresWatch final : public LedgerWatch {
     if (!conn_.Connect().ok()) return false;
     auto schema = conn_.Exec("find the schema", "SELECT current_schema()");
     if (!schema.ok()) return false;
-    schema_ = PQgetisnull(schema->get(), 0, 0) ? "" : PQgetvalue(schema->get(), 0, 0);
+    schema_ = conn_.pq().PQgetisnull(schema->get(), 0, 0)
+                  ? ""
+                  : conn_.pq().PQgetvalue(schema->get(), 0, 0);
     std::string listen = fmt::format("LISTEN {}", kChannel);
     return conn_.Exec("listen", listen.c_str()).ok();
   }
@@ -1418,17 +1434,17 @@ class PostgresWatch final : public LedgerWatch {
         backoff_ms = 100;
         on_change_();  // facts may have been committed while the watch was away
       }
-      int socket = PQsocket(conn_.raw());
+      int socket = conn_.pq().PQsocket(conn_.raw());
       if (!Wait(socket, 1000)) continue;
       if (stop_.load()) break;
-      if (PQconsumeInput(conn_.raw()) == 0) {
+      if (conn_.pq().PQconsumeInput(conn_.raw()) == 0) {
         listening = false;  // the server went away: reconnect
         continue;
       }
       bool changed = false;
-      while (PGnotify* n = PQnotifies(conn_.raw())) {
+      while (PGnotify* n = conn_.pq().PQnotifies(conn_.raw())) {
         if (schema_ == n->extra) changed = true;
-        PQfreemem(n);
+        conn_.pq().PQfreemem(n);
       }
       if (changed) on_change_();
     }
@@ -1443,15 +1459,13 @@ class PostgresWatch final : public LedgerWatch {
   std::thread thread_;
 };
 
-}  // namespace
-
-std::string RedactPostgresUrl(std::string_view url) {
+std::string RedactPostgresUrl(const LibPq& pq, std::string_view url) {
   std::string text(url);
   char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(text.c_str(), &error);
+  PQconninfoOption* options = pq.PQconninfoParse(text.c_str(), &error);
   if (options == nullptr) {
     std::string out = fmt::format("(an unreadable URL: {})", TrimMessage(error));
-    if (error) PQfreemem(error);
+    if (error) pq.PQfreemem(error);
     return out;
   }
   std::string user, host, port, dbname;
@@ -1463,14 +1477,24 @@ std::string RedactPostgresUrl(std::string_view url) {
     if (key == "port") port = o->val;
     if (key == "dbname") dbname = o->val;
   }
-  PQconninfoFree(options);
+  pq.PQconninfoFree(options);
   return fmt::format("postgresql://{}{}{}{}/{}", user, user.empty() ? "" : "@", host,
                      port.empty() ? "" : ":" + port, dbname);
 }
 
+}  // namespace
+
+std::string RedactPostgresUrl(std::string_view url) {
+  auto pq = LoadLibPq();
+  if (!pq.ok()) return "(a PostgreSQL URL, not shown: " + pq.status().message() + ")";
+  return RedactPostgresUrl(**pq, url);
+}
+
 Result<std::unique_ptr<Ledger>> OpenPostgresLedger(const std::string& url,
                                                    const LedgerOptions& options) {
-  auto ledger = std::make_unique<PostgresLedger>(url, options);
+  auto pq = LoadLibPq();
+  if (!pq.ok()) return pq.status();
+  auto ledger = std::make_unique<PostgresLedger>(std::move(pq).value(), url, options);
   if (Status s = ledger->Open(options); !s.ok()) return s;
   return std::unique_ptr<Ledger>(std::move(ledger));
 }
@@ -1478,7 +1502,10 @@ Result<std::unique_ptr<Ledger>> OpenPostgresLedger(const std::string& url,
 Result<std::unique_ptr<LedgerWatch>> WatchPostgresLedger(const std::string& url,
                                                          std::function<void()> on_change) {
   if (!on_change) return Status(Code::kInternal, "a ledger watch needs a callback");
-  return std::unique_ptr<LedgerWatch>(new PostgresWatch(url, std::move(on_change)));
+  auto pq = LoadLibPq();
+  if (!pq.ok()) return pq.status();
+  return std::unique_ptr<LedgerWatch>(
+      new PostgresWatch(std::move(pq).value(), url, std::move(on_change)));
 }
 
 }  // namespace podgate::store
