@@ -18,29 +18,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 runs=${1:-10}
-count=100000
-input=bench/out/detachments-100k.ndjson
 
-# --- build ---------------------------------------------------------------------------------
-if [[ -n ${PODGATE_BUILD_DIR:-} ]]; then
-  build=$PODGATE_BUILD_DIR
-  if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODGATE_BUILD_TESTS=OFF \
-      >/dev/null
-  fi
-  cmake --build "$build" --target podgate >/dev/null
-else
-  build=$root/build-release
-  if [[ ! -f $build/CMakeCache.txt ]]; then cmake --preset release >/dev/null; fi
-  cmake --build --preset release >/dev/null
-fi
+source "$root/bench/lib.sh"
+build=$(bench_build podgate)
 podgate=$build/podgate
 
 # --- inputs and the reference validator ----------------------------------------------------
-mkdir -p bench/out
-if [[ ! -f $input ]]; then
-  python3 bench/gen_artifacts.py --count "$count" "$input"
-fi
+input=$(bench_detachments_100k)
 if [[ ! -d tools/reference/node_modules/ajv ]]; then
   (cd tools/reference && npm ci --silent --no-audit --no-fund >/dev/null)
 fi
