@@ -13,3 +13,9 @@ set_tests_properties(differential_ajv PROPERTIES LABELS differential SKIP_RETURN
 add_test(NAME libpq_loaded_on_demand
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/libpq_loaded_on_demand.sh $<TARGET_FILE:podgate>)
 set_tests_properties(libpq_loaded_on_demand PROPERTIES LABELS cli TIMEOUT 60)
+
+# The installed library through find_package(podgate) in a project of its own (tests/find_package).
+add_test(NAME find_package_consumer
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/find_package.sh ${CMAKE_BINARY_DIR}
+                 "${CMAKE_CXX_FLAGS}" "${CMAKE_EXE_LINKER_FLAGS}")
+set_tests_properties(find_package_consumer PROPERTIES LABELS install TIMEOUT 300)
