@@ -1,12 +1,11 @@
 // LibPq: the functions of libpq that the PostgreSQL ledger calls, loaded at run time.
 //
 // podgate does not link libpq: the library and what it pulls in (OpenSSL, GnuTLS, Kerberos,
-// LDAP, SASL: about 25 shared objects) cost every process about 6 ms of CPU at start-up, measured
-// on `podgate validate` of one file (9.0-9.8 ms in all before, 3.0-3.7 ms after; see
-// docs/PERFORMANCE.md "validate"), and only a postgresql://
-// ledger needs it. So the PostgreSQL engine asks for libpq.so.5 (Debian's libpq5) when it opens
-// a ledger; everything else never loads it. The declarations still come from libpq-fe.h, so
-// every call is checked against libpq's own prototypes at compile time.
+// LDAP, SASL: about 25 shared objects) cost every process about 6 ms of CPU at start-up
+// (`podgate validate` of one file: 9.0-9.8 ms before, 3.0-3.7 ms after; docs/PERFORMANCE.md
+// "validate"), and only a postgresql:// ledger needs it. So the PostgreSQL engine asks for
+// libpq.so.5 (Debian's libpq5) when it opens a ledger; nothing else loads it. The declarations
+// still come from libpq-fe.h, so every call is checked against libpq's own prototypes.
 //
 // Thread safety: a loaded LibPq is immutable; share it freely. The library stays loaded for the
 // life of the process (RTLD_NODELETE): the dynamic loader counts the references itself.
