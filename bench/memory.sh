@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The memory benchmark of `podgate validate --ndjson`: its peak resident set on inputs of
-# 85 MB and of about 1 GB, read as a file (mapped in windows) and through a pipe (stdin), to
-# show that memory stays flat whatever the size of the stream.
+# 85 MB and of about 1 GB, read as a file (one mapping whose parsed pages are dropped as it
+# goes) and through a pipe (stdin), to show that memory stays flat whatever the stream's size.
 #
 #   bench/memory.sh [REPEAT]    (default 13: the 1 GB input is REPEAT copies of the 85 MB one)
 #
