@@ -20,6 +20,11 @@ std::optional<SyntaxError> TooLarge(std::size_t size, const Limits& limits) {
       fmt::format("the document is {} bytes, over the limit of {} bytes", size, limits.max_bytes)};
 }
 
+bool IsContainer(Element element) { return element.is_object() || element.is_array(); }
+
+// Whether `element` holds an object with a repeated member name; if so, *pointer is set to
+// that object's JSON Pointer relative to `element`. The pointer is built on the way out of the
+// recursion, so a document without duplicates (every admitted one) costs no pointer text.
 bool FindDuplicateIn(Element element, std::string* pointer) {
   if (element.is_object()) {
     Object object = element.get_object().value_unsafe();
@@ -32,28 +37,39 @@ bool FindDuplicateIn(Element element, std::string* pointer) {
       std::string_view key = field.key;
       if (count < kPairwiseLimit) {
         for (std::size_t i = 0; i < count; ++i) {
-          if (small[i] == key) return true;
+          if (small[i] == key) {
+            pointer->clear();
+            return true;
+          }
         }
         small[count++] = key;
       } else {
         if (large.empty()) large.insert(small, small + kPairwiseLimit);
-        if (!large.insert(key).second) return true;
+        if (!large.insert(key).second) {
+          pointer->clear();
+          return true;
+        }
       }
     }
     for (auto field : object) {
-      std::size_t mark = pointer->size();
-      AppendPointer(pointer, field.key);
-      if (FindDuplicateIn(field.value, pointer)) return true;
-      pointer->resize(mark);
+      if (IsContainer(field.value) && FindDuplicateIn(field.value, pointer)) {
+        std::string step;
+        AppendPointer(&step, field.key);
+        pointer->insert(0, step);
+        return true;
+      }
     }
   } else if (element.is_array()) {
     std::size_t index = 0;
     Array array = element.get_array().value_unsafe();
     for (Element item : array) {
-      std::size_t mark = pointer->size();
-      AppendPointer(pointer, index++);
-      if (FindDuplicateIn(item, pointer)) return true;
-      pointer->resize(mark);
+      if (IsContainer(item) && FindDuplicateIn(item, pointer)) {
+        std::string step;
+        AppendPointer(&step, index);
+        pointer->insert(0, step);
+        return true;
+      }
+      ++index;
     }
   }
   return false;

@@ -251,6 +251,9 @@ TEST(FindDuplicateNameTest, PointsAtTheObjectThatRepeatsAName) {
   EXPECT_EQ(find(R"({"a": 1, "a": 1})"), "");
   EXPECT_EQ(find(R"({"x": [{"a": 1}, {"b": {"c": 1, "c": 2}}]})"), "/x/1/b");
   EXPECT_EQ(find(R"({"a/b": {"~": {"k": 1, "k": 2}}})"), "/a~1b/~0");
+  // Scalars between containers still count in array indexes.
+  EXPECT_EQ(find(R"({"l": [1, "s", [2, {"q": 0, "q": 0}]]})"), "/l/2/1");
+  EXPECT_EQ(find(R"({"": [[], [{"z": [{}, {"d": 1, "d": 1}]}]]})"), "//1/0/z/1");
   // Past the pairwise limit the check switches to hashing.
   std::string many = "{";
   for (int i = 0; i < 40; ++i) many += (i ? ",\"m" : "\"m") + std::to_string(i) + "\": 0";

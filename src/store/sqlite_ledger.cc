@@ -146,7 +146,76 @@ CREATE TRIGGER detachments_count_delete AFTER DELETE ON detachments
   BEGIN UPDATE counters SET value = value - 1 WHERE name = 'detachments'; END;
 )sql";
 
-constexpr std::array<const char*, kSqliteSchemaVersion> kMigrations = {kMigration1, kMigration2};
+// Version 3: the same log and verdict history, cheaper to append to (docs/PERFORMANCE.md
+// "admit"). SQLite cannot change a column's constraints in place, so both tables are rebuilt
+// (copied, dropped, renamed; their indexes and triggers made again):
+//  * events.seq without AUTOINCREMENT. Events are never deleted (events_no_delete), so the
+//    largest seq is never freed and SQLite's choice for a new rowid, max(seq) + 1, is what
+//    AUTOINCREMENT guaranteed: strictly increasing, never reused. AUTOINCREMENT only added a
+//    read and a write of its sqlite_sequence row to every append.
+//  * CHECK constraints as chains of comparisons: an IN list of more than two constants makes
+//    SQLite build an ephemeral table each time the constraint is checked, i.e. on every append.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE events_v3(
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type = 'attached' OR type = 'detached' OR type = 'recovered'
+                            OR type = 'evicted'),
+  kind TEXT NOT NULL,
+  artifact_id TEXT NOT NULL,
+  ref_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  client_instance TEXT NOT NULL,
+  related_client_instance TEXT NOT NULL,
+  participant TEXT NOT NULL,
+  at_s INTEGER NOT NULL,
+  at_ns INTEGER NOT NULL,
+  recorded_s INTEGER NOT NULL,
+  recorded_ns INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+INSERT INTO events_v3(seq, type, kind, artifact_id, ref_id, detail, client_instance,
+                      related_client_instance, participant, at_s, at_ns, recorded_s,
+                      recorded_ns, json)
+  SELECT seq, type, kind, artifact_id, ref_id, detail, client_instance,
+         related_client_instance, participant, at_s, at_ns, recorded_s, recorded_ns, json
+  FROM events ORDER BY seq;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_client ON events(client_instance);
+CREATE INDEX events_related ON events(related_client_instance)
+  WHERE related_client_instance <> '';
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+CREATE TABLE verdicts_v3(
+  n INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  artifact_id TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict = 'admitted' OR verdict = 'duplicate'
+                               OR verdict = 'rejected'),
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  digest BLOB NOT NULL,
+  rights TEXT NOT NULL,
+  decided_s INTEGER NOT NULL,
+  decided_ns INTEGER NOT NULL,
+  fact_seq INTEGER NOT NULL,
+  after_seq INTEGER NOT NULL
+);
+INSERT INTO verdicts_v3(n, kind, artifact_id, verdict, code, message, digest, rights, decided_s,
+                        decided_ns, fact_seq, after_seq)
+  SELECT n, kind, artifact_id, verdict, code, message, digest, rights, decided_s, decided_ns,
+         fact_seq, after_seq
+  FROM verdicts ORDER BY n;
+DROP TABLE verdicts;
+ALTER TABLE verdicts_v3 RENAME TO verdicts;
+CREATE INDEX verdicts_artifact ON verdicts(kind, artifact_id);
+)sql";
+
+constexpr std::array<const char*, kSqliteSchemaVersion> kMigrations = {kMigration1, kMigration2,
+                                                                       kMigration3};
 
 Status SqlError(sqlite3* db, std::string_view what) {
   return Status(Code::kStorage, fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db)));

@@ -25,7 +25,7 @@
 namespace podgate::store {
 
 // The schema version this build writes.
-inline constexpr int kSqliteSchemaVersion = 2;
+inline constexpr int kSqliteSchemaVersion = 3;
 
 // Opens (creating when missing) the SQLite ledger at `path` (":memory:" for a private
 // in-memory database) and migrates it to options.schema_version (0: the latest).

@@ -87,26 +87,36 @@ std::unique_ptr<LedgerTransaction> Begin(Ledger& ledger) {
   return txn.ok() ? std::move(txn).value() : nullptr;
 }
 
-// Runs one SQL statement on a separate connection and returns the first column of its first
-// row as text ("" when none).
-std::string Query(const std::string& path, const std::string& sql) {
+// Runs one SQL statement on a separate connection and returns every row of its result, columns
+// joined by '|', one row per line; a failure as "error: " and SQLite's message.
+std::string QueryAll(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
   std::string out;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      out = std::string("error: ") + sqlite3_errmsg(db);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        const unsigned char* text = sqlite3_column_text(stmt, i);
+        out += (i ? "|" : "") + std::string(text ? reinterpret_cast<const char*>(text) : "");
+      }
+      out += '\n';
     }
+    if (rc != SQLITE_DONE) out = std::string("error: ") + sqlite3_errmsg(db);
   } else {
     out = std::string("error: ") + sqlite3_errmsg(db);
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return out;
+}
+
+// The first column of the first row of QueryAll ("" when none), or its error.
+std::string Query(const std::string& path, const std::string& sql) {
+  std::string out = QueryAll(path, sql);
+  if (out.starts_with("error: ")) return out;
+  return out.substr(0, out.find_first_of("|\n"));
 }
 
 const Timestamp kNow = At(60);
@@ -290,6 +300,92 @@ TEST(SqliteLedgerTest, MigratesAnOlderSchemaOnOpenKeepingItsData) {
   EXPECT_THAT(*evicted, ElementsAre("detach:1"));
   ASSERT_TRUE(txn->Commit().ok());
   EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(SqliteLedgerTest, VersionThreeRebuildsTheLogKeepingEveryEventAndVerdict) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  const std::string kEvents =
+      "SELECT seq, type, artifact_id, ref_id, json FROM events ORDER BY seq";
+  const std::string kVerdicts = "SELECT n, verdict, code, fact_seq, after_seq FROM verdicts";
+  {
+    LedgerOptions v2;
+    v2.schema_version = 2;
+    auto ledger = Open("sqlite:" + path, v2);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{\"a\":1}", kNow).ok());
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(
+        txn->RecordRecovery(Rec("recover:1", "detach:1", "client:2", "client:1"), "{}", kNow).ok());
+    VerdictEntry e;
+    e.kind = Kind::kDetachment;
+    e.artifact_id = "detach:1";
+    e.verdict = Verdict::kDuplicate;
+    e.code = Code::kOk;
+    e.rights = "operator";
+    e.decided_at = kNow;
+    e.fact_seq = 2;
+    ASSERT_TRUE(txn->RecordVerdict(e).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ASSERT_EQ(Query(path, "PRAGMA user_version"), "2");
+  const std::string events = QueryAll(path, kEvents);
+  const std::string verdicts = QueryAll(path, kVerdicts);
+  ASSERT_EQ(Query(path, "SELECT seq FROM sqlite_sequence WHERE name = 'events'"), "3");
+
+  auto ledger = Open("sqlite:" + path);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(QueryAll(path, kEvents), events);
+  EXPECT_EQ(QueryAll(path, kVerdicts), verdicts);
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'events'"), "0");
+  // The rebuilt log keeps its guards and its indexes...
+  EXPECT_THAT(Query(path, "DELETE FROM events"), HasSubstr("append-only"));
+  EXPECT_THAT(Query(path, "UPDATE events SET json = 'x'"), HasSubstr("append-only"));
+  EXPECT_THAT(Query(path,
+                    "INSERT INTO events VALUES(9, 'moved', 'k', 'i', '', '', 'c', '', 'p', "
+                    "0, 0, 0, 0, '{}')"),
+              HasSubstr("CHECK constraint failed"));
+  EXPECT_THAT(QueryAll(path,
+                       "SELECT name FROM sqlite_schema WHERE tbl_name IN ('events', "
+                       "'verdicts') AND type <> 'table' ORDER BY name"),
+              "events_client\nevents_no_delete\nevents_no_update\nevents_related\n"
+              "verdicts_artifact\n");
+  auto history = ledger->ClientInstanceHistory("client:1");  // by events_client, events_related
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history->size(), 3u);
+  // ...and the next event follows the last one.
+  auto txn = Begin(*ledger);
+  auto seq = txn->RecordAttachment(Att("attach:3", "client:3"), "{}", kNow);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  EXPECT_EQ(*seq, 4u);
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+}
+
+// The append is what every admission pays for: no ephemeral table for a CHECK's IN list and
+// no sqlite_sequence row to read and write (see kMigration3).
+TEST(SqliteLedgerTest, AppendingAnEventBuildsNoEphemeralTableAndNoSequenceRow) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  {
+    auto ledger = Open("sqlite:" + path);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  for (const char* sql :
+       {"EXPLAIN INSERT INTO events(type, kind, artifact_id, ref_id, detail, client_instance, "
+        "related_client_instance, participant, at_s, at_ns, recorded_s, recorded_ns, json) "
+        "VALUES('attached', 'k', 'i', '', '', 'c', '', 'p', 0, 0, 0, 0, '{}')",
+        "EXPLAIN INSERT INTO verdicts(kind, artifact_id, verdict, code, message, digest, rights, "
+        "decided_s, decided_ns, fact_seq, after_seq) "
+        "VALUES('k', 'i', 'rejected', 'c', 'm', x'00', 'r', 0, 0, 0, 0)"}) {
+    std::string plan = QueryAll(path, sql);
+    ASSERT_THAT(plan, HasSubstr("Insert")) << sql;
+    EXPECT_THAT(plan, ::testing::Not(HasSubstr("OpenEphemeral"))) << sql;
+  }
+  // (Version 1 made the sqlite_sequence table, which SQLite never drops; it stays empty.)
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM sqlite_sequence"), "0");
 }
 
 TEST(SqliteLedgerTest, RefusesANewerSchemaAndForeignDatabases) {
