@@ -83,9 +83,16 @@ server_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$server_pid/stat"
 }
 
+# The floor is measured right before and right after the max-rate run, and the ratios use the
+# mean: on a shared VM the machine's speed drifts, and the floor alone moves by 10-30 % between
+# runs minutes apart; bracketing the run it is compared with moves both alike.
+read -r floor1 floor1_cpu_op < <("$gen" floor --count 40000)
 cpu_before=$(server_cpu)
 read -r max_n max_s max_bad max_p50 max_p99 max_exhausted < <(run_wrk "$work/max.ndjson" "$connections" 0)
 cpu_after=$(server_cpu)
+read -r floor2 floor2_cpu_op < <("$gen" floor --count 40000)
+read -r floor floor_cpu_op < <(awk -v a="$floor1" -v b="$floor2" -v ca="$floor1_cpu_op" \
+  -v cb="$floor2_cpu_op" 'BEGIN {printf "%.0f %.9f\n", (a + b) / 2, (ca + cb) / 2}')
 max_rate=$(awk -v n="$max_n" -v s="$max_s" 'BEGIN {printf "%.0f", n / s}')
 bench_require_unexhausted "$max_exhausted" "$work/max.ndjson" serve.sh
 # Half rate: C connections each pausing DELAY ms after every answer, about C * 1000 / (DELAY +
@@ -106,7 +113,6 @@ read -r half_n half_s half_bad half_p50 half_p99 half_exhausted < <(run_wrk "$wo
 half_rate=$(awk -v n="$half_n" -v s="$half_s" 'BEGIN {printf "%.0f", n / s}')
 bench_require_unexhausted "$half_exhausted" "$work/half.ndjson" serve.sh
 
-read -r floor floor_cpu_op < <("$gen" floor --count 40000)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 kill -TERM "$server_pid"
@@ -118,7 +124,8 @@ printf '  max rate : %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connectio
   "$max_rate" "$max_p50" "$max_p99" "$connections" "$max_bad"
 printf '  half rate: %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connections, %s ms pause, %s not 201)\n' \
   "$half_rate" "$half_p50" "$half_p99" "$half_conns" "$delay_ms" "$half_bad"
-printf '  floor    : %6s verify+sign/s on %s threads\n' "$floor" "$threads"
+printf '  floor    : %6s verify+sign/s on %s threads (before the max run %s/s, after %s/s)\n' \
+  "$floor" "$threads" "$floor1" "$floor2"
 awk -v m="$max_rate" -v f="$floor" -v fc="$floor_cpu_op" -v c0="$cpu_before" -v c1="$cpu_after" \
   -v n="$max_n" 'BEGIN {
     sc = (c1 - c0) / n

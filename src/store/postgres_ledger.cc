@@ -683,7 +683,7 @@ constexpr Sql kClientHistory{"client_history", "SELECT " PODGATE_EVENT_COLUMNS
                                                " FROM events WHERE client_instance = $1 UNION "
                                                "SELECT " PODGATE_EVENT_COLUMNS
                                                " FROM events WHERE related_client_instance = $1 "
-                                               "ORDER BY seq"};
+                                               "AND related_client_instance <> '' ORDER BY seq"};
 
 #undef PODGATE_EVENT_COLUMNS
 

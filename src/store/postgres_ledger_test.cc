@@ -404,6 +404,10 @@ TEST_P(EngineTest, ReadModelsFollowTheClientInstance) {
   EXPECT_EQ((*history)[1].ref_id, "attach:1");
   EXPECT_EQ((*history)[2].detail, "replace-device");
   EXPECT_EQ((*history)[2].related_client_instance, "client:old");
+  // The empty name has no history: it is no event's related client instance.
+  auto nameless = ledger->ClientInstanceHistory("");
+  ASSERT_TRUE(nameless.ok()) << nameless.status().ToString();
+  EXPECT_TRUE(nameless->empty());
 
   auto clients = ledger->ParticipantClientInstances("p:alice");
   ASSERT_TRUE(clients.ok()) << clients.status().ToString();

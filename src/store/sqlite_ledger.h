@@ -27,6 +27,11 @@ namespace podgate::store {
 // The schema version this build writes.
 inline constexpr int kSqliteSchemaVersion = 3;
 
+// The read of a client instance's history: the events about it and those that name it as the
+// related client instance (a recovery's former device). Exposed for the test that checks its
+// plan searches both indexes instead of scanning the log.
+extern const char* const kSqliteClientHistory;
+
 // Opens (creating when missing) the SQLite ledger at `path` (":memory:" for a private
 // in-memory database) and migrates it to options.schema_version (0: the latest).
 Result<std::unique_ptr<Ledger>> OpenSqliteLedger(const std::string& path,

@@ -20,6 +20,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 Timestamp At(std::int64_t minutes) { return Timestamp{1'774'726'920 + minutes * 60, 0}; }
+const Timestamp kNow = At(60);
 
 AttachmentRecord Att(std::string id, std::string client, std::string participant = "p:alice",
                      std::int64_t minute = 0) {
@@ -59,6 +60,33 @@ RecoveryRecord Rec(std::string id, std::string detachment, std::string client,
   r.recovered_at = At(minute);
   r.digest = std::string(32, 'r');
   return r;
+}
+
+// A verdict decided by the operator at kNow.
+VerdictEntry OperatorVerdict(Kind kind, std::string id, Verdict verdict, Code code,
+                             std::uint64_t fact_seq = 0) {
+  VerdictEntry e;
+  e.kind = kind;
+  e.artifact_id = std::move(id);
+  e.verdict = verdict;
+  e.code = code;
+  e.rights = "operator";
+  e.decided_at = kNow;
+  e.fact_seq = fact_seq;
+  return e;
+}
+
+// Records, in one transaction, attach:1 of client:1 (its JSON `attachment_json`), its
+// detachment detach:1, and the recovery recover:1 that moves it to client:2.
+void RecordAMove(Ledger& ledger, std::string_view attachment_json = "{}") {
+  auto txn = ledger.Begin();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  ASSERT_TRUE((*txn)->RecordAttachment(Att("attach:1", "client:1"), attachment_json, kNow).ok());
+  ASSERT_TRUE((*txn)->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+  ASSERT_TRUE((*txn)
+                  ->RecordRecovery(Rec("recover:1", "detach:1", "client:2", "client:1"), "{}", kNow)
+                  .ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
 }
 
 // A fresh directory per test, removed afterwards.
@@ -112,14 +140,26 @@ std::string QueryAll(const std::string& path, const std::string& sql) {
   return out;
 }
 
+// Runs a script of SQL statements on one separate connection: "" or SQLite's message.
+std::string ExecAll(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  char* error = nullptr;
+  std::string out;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    out = error ? error : sqlite3_errmsg(db);
+  }
+  sqlite3_free(error);
+  sqlite3_close(db);
+  return out;
+}
+
 // The first column of the first row of QueryAll ("" when none), or its error.
 std::string Query(const std::string& path, const std::string& sql) {
   std::string out = QueryAll(path, sql);
   if (out.starts_with("error: ")) return out;
   return out.substr(0, out.find_first_of("|\n"));
 }
-
-const Timestamp kNow = At(60);
 
 TEST(LedgerUrlTest, SupportedAndUnsupportedSchemes) {
   EXPECT_TRUE(OpenLedger("sqlite::memory:").ok());
@@ -212,6 +252,29 @@ TEST(SqliteLedgerTest, ConstraintsRefuseWhatTheDecisionShouldHaveRefusedAndLeave
   EXPECT_EQ((*events)[2].id, "recover:1");
 }
 
+// A fact whose write is refused after its event was appended takes the event back, and with it
+// the ledger's idea of its last event: the verdict decided next is placed after the last event
+// that exists, not after the refused one, whose number the next admitted fact reuses.
+TEST(SqliteLedgerTest, RefusedWritePlacesTheNextVerdictAfterTheLastRealEvent) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  auto ledger = Open("sqlite:" + path);
+  auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+  // The event goes in before the attachment row's UNIQUE refuses the second live attachment.
+  auto busy = txn->RecordAttachment(Att("attach:2", "client:1"), "{}", kNow);
+  ASSERT_EQ(busy.status().code(), Code::kClientBusy) << busy.status().ToString();
+  ASSERT_TRUE(txn->RecordVerdict(OperatorVerdict(Kind::kAttachment, "attach:2", Verdict::kRejected,
+                                                 Code::kClientBusy))
+                  .ok());
+  auto next = txn->RecordAttachment(Att("attach:3", "client:3"), "{}", kNow);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(*next, 2u);
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(QueryAll(path, "SELECT artifact_id, after_seq FROM verdicts ORDER BY n"),
+            "attach:2|1\n");
+}
+
 TEST(SqliteLedgerTest, UncommittedTransactionLeavesNothing) {
   TempDir dir;
   std::string path = dir.File("ledger.db");
@@ -302,55 +365,96 @@ TEST(SqliteLedgerTest, MigratesAnOlderSchemaOnOpenKeepingItsData) {
   EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
 }
 
-TEST(SqliteLedgerTest, VersionThreeRebuildsTheLogKeepingEveryEventAndVerdict) {
-  TempDir dir;
-  std::string path = dir.File("ledger.db");
-  const std::string kEvents =
-      "SELECT seq, type, artifact_id, ref_id, json FROM events ORDER BY seq";
-  const std::string kVerdicts = "SELECT n, verdict, code, fact_seq, after_seq FROM verdicts";
+// Makes a version-2 ledger at `path` with an event of each kind and a verdict; with
+// `foreign_definition`, its events table's definition is not the text version 1 wrote (as if
+// another build had made it), which takes version 3's rebuild instead of the edit in place.
+void MakeVersionTwoLedger(const std::string& path, bool foreign_definition) {
   {
     LedgerOptions v2;
     v2.schema_version = 2;
     auto ledger = Open("sqlite:" + path, v2);
+    RecordAMove(*ledger, "{\"a\":1}");
+    if (::testing::Test::HasFatalFailure()) return;
     auto txn = Begin(*ledger);
-    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{\"a\":1}", kNow).ok());
-    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
-    ASSERT_TRUE(
-        txn->RecordRecovery(Rec("recover:1", "detach:1", "client:2", "client:1"), "{}", kNow).ok());
-    VerdictEntry e;
-    e.kind = Kind::kDetachment;
-    e.artifact_id = "detach:1";
-    e.verdict = Verdict::kDuplicate;
-    e.code = Code::kOk;
-    e.rights = "operator";
-    e.decided_at = kNow;
-    e.fact_seq = 2;
-    ASSERT_TRUE(txn->RecordVerdict(e).ok());
+    ASSERT_TRUE(txn->RecordVerdict(OperatorVerdict(Kind::kDetachment, "detach:1",
+                                                   Verdict::kDuplicate, Code::kOk, 2))
+                    .ok());
     ASSERT_TRUE(txn->Commit().ok());
   }
+  if (foreign_definition) {
+    int cookie = std::stoi(Query(path, "PRAGMA schema_version"));
+    ASSERT_EQ(ExecAll(path,
+                      "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = "
+                      "replace(sql, 'json TEXT NOT NULL', 'json TEXT NOT NULL -- another "
+                      "build') WHERE name = 'events'; PRAGMA schema_version = " +
+                          std::to_string(cookie + 1)),
+              "");
+    ASSERT_THAT(QueryAll(path, "SELECT sql FROM sqlite_schema WHERE name = 'events'"),
+                HasSubstr("another build"));
+    ASSERT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+  }
   ASSERT_EQ(Query(path, "PRAGMA user_version"), "2");
+  ASSERT_EQ(Query(path, "SELECT seq FROM sqlite_sequence WHERE name = 'events'"), "3");
+}
+
+// Version 3 keeps every event and verdict byte for byte, the guards and indexes, the CHECKs'
+// strength, and the numbering; `in_place` says which path it must have taken.
+void ExpectVersionThreeKeepsTheLog(bool foreign_definition) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  const std::string kEvents =
+      "SELECT seq, type, artifact_id, ref_id, json FROM events ORDER BY seq";
+  const std::string kVerdicts =
+      "SELECT n, verdict, code, fact_seq, after_seq FROM verdicts ORDER BY n";
+  // Indexes and triggers with their full text: partial-index conditions and trigger bodies.
+  const std::string kGuards =
+      "SELECT name, sql FROM sqlite_schema WHERE tbl_name IN ('events', 'verdicts') "
+      "AND type <> 'table' ORDER BY name";
+  const std::string kDefinitions =
+      "SELECT sql FROM sqlite_schema WHERE name IN ('events', 'verdicts') ORDER BY name";
+  MakeVersionTwoLedger(path, foreign_definition);
+  if (::testing::Test::HasFatalFailure()) return;
   const std::string events = QueryAll(path, kEvents);
   const std::string verdicts = QueryAll(path, kVerdicts);
-  ASSERT_EQ(Query(path, "SELECT seq FROM sqlite_sequence WHERE name = 'events'"), "3");
+  const std::string guards = QueryAll(path, kGuards);
+  ASSERT_THAT(guards, HasSubstr("WHERE related_client_instance <> ''"));
+
+  const std::string pages = Query(path, "PRAGMA page_count");
 
   auto ledger = Open("sqlite:" + path);
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  // Both paths write the same definitions...
+  std::string definitions = QueryAll(path, kDefinitions);
+  EXPECT_THAT(definitions, HasSubstr("CREATE TABLE events(\n  seq INTEGER PRIMARY KEY,\n"));
+  EXPECT_THAT(definitions, HasSubstr("CREATE TABLE verdicts(\n"));
+  EXPECT_THAT(definitions, ::testing::Not(HasSubstr("AUTOINCREMENT")));
+  EXPECT_THAT(definitions, ::testing::Not(HasSubstr(" IN (")));
+  EXPECT_THAT(definitions, ::testing::Not(HasSubstr("another build")));
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE '%_v2'"), "0");
+  // ...but the edit in place touches no page of the data, where the rebuild frees the old
+  // tables' pages.
+  if (foreign_definition) {
+    EXPECT_NE(Query(path, "PRAGMA freelist_count"), "0");
+  } else {
+    EXPECT_EQ(Query(path, "PRAGMA page_count"), pages);
+    EXPECT_EQ(Query(path, "PRAGMA freelist_count"), "0");
+  }
   EXPECT_EQ(QueryAll(path, kEvents), events);
   EXPECT_EQ(QueryAll(path, kVerdicts), verdicts);
   EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'events'"), "0");
-  // The rebuilt log keeps its guards and its indexes...
+  // The log keeps its guards, its indexes and the strength of its CHECKs...
   EXPECT_THAT(Query(path, "DELETE FROM events"), HasSubstr("append-only"));
   EXPECT_THAT(Query(path, "UPDATE events SET json = 'x'"), HasSubstr("append-only"));
   EXPECT_THAT(Query(path,
                     "INSERT INTO events VALUES(9, 'moved', 'k', 'i', '', '', 'c', '', 'p', "
                     "0, 0, 0, 0, '{}')"),
               HasSubstr("CHECK constraint failed"));
-  EXPECT_THAT(QueryAll(path,
-                       "SELECT name FROM sqlite_schema WHERE tbl_name IN ('events', "
-                       "'verdicts') AND type <> 'table' ORDER BY name"),
-              "events_client\nevents_no_delete\nevents_no_update\nevents_related\n"
-              "verdicts_artifact\n");
-  auto history = ledger->ClientInstanceHistory("client:1");  // by events_client, events_related
+  EXPECT_THAT(Query(path,
+                    "INSERT INTO verdicts VALUES(9, 'k', 'i', 'maybe', 'c', 'm', x'00', 'r', "
+                    "0, 0, 0, 0)"),
+              HasSubstr("CHECK constraint failed"));
+  EXPECT_EQ(QueryAll(path, kGuards), guards);
+  auto history = ledger->ClientInstanceHistory("client:1");
   ASSERT_TRUE(history.ok()) << history.status().ToString();
   EXPECT_EQ(history->size(), 3u);
   // ...and the next event follows the last one.
@@ -362,8 +466,32 @@ TEST(SqliteLedgerTest, VersionThreeRebuildsTheLogKeepingEveryEventAndVerdict) {
   EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
 }
 
+TEST(SqliteLedgerTest, VersionThreeEditsVersionOneDefinitionsInPlaceKeepingTheLog) {
+  ExpectVersionThreeKeepsTheLog(/*foreign_definition=*/false);
+}
+
+TEST(SqliteLedgerTest, VersionThreeRebuildsOtherDefinitionsKeepingTheLog) {
+  ExpectVersionThreeKeepsTheLog(/*foreign_definition=*/true);
+}
+
+// A fresh ledger goes through version 1's definitions too, so its tables are edited in place
+// (which also proves kEventsTableV1 and kVerdictsTableV1 are version 1's texts byte for byte).
+TEST(SqliteLedgerTest, FreshLedgerHasVersionThreeDefinitions) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  auto ledger = Open("sqlite:" + path);
+  std::string definitions =
+      QueryAll(path, "SELECT sql FROM sqlite_schema WHERE name IN ('events', 'verdicts')");
+  EXPECT_THAT(definitions, HasSubstr("CREATE TABLE events(\n  seq INTEGER PRIMARY KEY,\n"));
+  EXPECT_THAT(definitions, HasSubstr("CREATE TABLE verdicts(\n"));
+  EXPECT_THAT(definitions, ::testing::Not(HasSubstr(" IN (")));
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE '%_v2'"), "0");
+  // Edited in place, not rebuilt: the rebuild would have left the old tables' pages free.
+  EXPECT_EQ(Query(path, "PRAGMA freelist_count"), "0");
+}
+
 // The append is what every admission pays for: no ephemeral table for a CHECK's IN list and
-// no sqlite_sequence row to read and write (see kMigration3).
+// no sqlite_sequence row to read and write (version 3, MigrateToVersion3).
 TEST(SqliteLedgerTest, AppendingAnEventBuildsNoEphemeralTableAndNoSequenceRow) {
   TempDir dir;
   std::string path = dir.File("ledger.db");
@@ -521,6 +649,28 @@ TEST(SqliteLedgerTest, ReadModelsFollowTheClientInstance) {
   ASSERT_EQ(after->size(), 2u);
   EXPECT_EQ((*after)[0].seq, 3u);
   EXPECT_EQ((*after)[0].id, "recover:1");
+}
+
+// A client instance's history is two index searches, not a scan of the log, and the empty name
+// has no history (every event without a related client instance would match it otherwise).
+TEST(SqliteLedgerTest, ClientHistorySearchesBothIndexes) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  auto ledger = Open("sqlite:" + path);
+  RecordAMove(*ledger);
+  if (HasFatalFailure()) return;
+
+  std::string plan = QueryAll(path, std::string("EXPLAIN QUERY PLAN ") + kSqliteClientHistory);
+  EXPECT_THAT(plan, HasSubstr("USING INDEX events_client (client_instance=?)")) << plan;
+  EXPECT_THAT(plan, HasSubstr("USING INDEX events_related (related_client_instance=?)")) << plan;
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("SCAN events"))) << plan;
+
+  auto moved = ledger->ClientInstanceHistory("client:1");
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->size(), 3u);  // attached, detached, and the recovery away from it
+  auto empty = ledger->ClientInstanceHistory("");
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_TRUE(empty->empty());
 }
 
 TEST(SqliteLedgerTest, LiveAttachmentsAttachedBeforeACutoff) {
