@@ -14,7 +14,7 @@ namespace {
 // mistaken for an empty ledger and migrated.
 constexpr int kApplicationId = 0x70646774;
 
-// Version 1's definitions of the log and of the verdict history, as sqlite_schema keeps them:
+// Version 1's definitions of the log and of the verdict history, as sqlite_master keeps them:
 // version 3 recognises them by this text (MigrateToVersion3).
 constexpr const char* kEventsTableV1 = R"sql(CREATE TABLE events(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -202,9 +202,9 @@ constexpr const char* kVerdictsTableV3 = R"sql(CREATE TABLE verdicts(
   after_seq INTEGER NOT NULL  -- the last event of the ledger when it was decided
 ))sql";
 constexpr const char* kTableDefinitionIs =
-    "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1 AND sql = ?2";
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 AND sql = ?2";
 constexpr const char* kSetTableDefinition =
-    "UPDATE sqlite_schema SET sql = ?2 WHERE type = 'table' AND name = ?1";
+    "UPDATE sqlite_master SET sql = ?2 WHERE type = 'table' AND name = ?1";
 
 // The rebuild, for definitions other than version 1's: the old table renamed out of the way
 // (its indexes and triggers follow it), the new one made with the same text as the edit in
@@ -792,13 +792,19 @@ Status SqliteLedger::MigrateToVersion3() {
   auto verdicts = TableDefinitionIs("verdicts", kVerdictsTableV1);
   if (!verdicts.ok()) return verdicts.status();
   if (!*events || !*verdicts) return conn_.Exec(RebuildScriptForVersion3().c_str());
+  if (Status s = conn_.Exec("SAVEPOINT edit"); !s.ok()) return s;
   Status s = EditTableDefinitions();
   // Schema editing is for this migration only, whether it succeeded or not.
   if (Status off = conn_.Exec("PRAGMA writable_schema = OFF"); s.ok()) s = off;
-  if (!s.ok()) return s;
   // The next statement makes SQLite parse the new definitions: a text it could not parse
-  // fails here, and Migrate rolls the whole edit back.
-  return conn_.Exec("SELECT seq FROM events LIMIT 0; SELECT n FROM verdicts LIMIT 0;");
+  // fails here.
+  if (s.ok()) s = conn_.Exec("SELECT seq FROM events LIMIT 0; SELECT n FROM verdicts LIMIT 0;");
+  if (s.ok()) return conn_.Exec("RELEASE edit");
+  // A SQLite that refuses schema edits (SQLITE_DBCONFIG_DEFENSIVE) leaves the copy; rolling
+  // back to the savepoint also makes this connection reload the schema it had.
+  (void)conn_.Exec("ROLLBACK TO edit");
+  (void)conn_.Exec("RELEASE edit");
+  return conn_.Exec(RebuildScriptForVersion3().c_str());
 }
 
 Result<bool> SqliteLedger::TableDefinitionIs(const char* table, const char* sql) {
@@ -812,8 +818,8 @@ Result<bool> SqliteLedger::TableDefinitionIs(const char* table, const char* sql)
 
 // The procedure of https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
 // Changes", for changes that leave the stored content as it is: new definition texts in
-// sqlite_schema, then a new schema cookie, so that every connection (other processes'
-// included) reloads the schema before its next statement.
+// sqlite_master (sqlite_schema's older name, known to every SQLite 3), then a new schema cookie, so
+// that every connection (other processes' included) reloads the schema before its next statement.
 Status SqliteLedger::EditTableDefinitions() {
   auto cookie = conn_.PragmaInt("PRAGMA schema_version");
   if (!cookie.ok()) return cookie.status();

@@ -6,7 +6,10 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -474,8 +477,42 @@ TEST(SqliteLedgerTest, VersionThreeRebuildsOtherDefinitionsKeepingTheLog) {
   ExpectVersionThreeKeepsTheLog(/*foreign_definition=*/true);
 }
 
-// A fresh ledger goes through version 1's definitions too, so its tables are edited in place
-// (which also proves kEventsTableV1 and kVerdictsTableV1 are version 1's texts byte for byte).
+// A ledger as a released podgate wrote it (tests/data/ledger/sqlite-v2-d45ff75.sql, a dump
+// of what d45ff75 made) is edited in place: its definitions are the text version 3 looks for,
+// byte for byte. (A ledger made by this build cannot show that: it is made from that text.)
+TEST(SqliteLedgerTest, ShippedVersionTwoLedgerIsEditedInPlace) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  std::ifstream in(PODGATE_TEST_DATA "/ledger/sqlite-v2-d45ff75.sql");
+  ASSERT_TRUE(in) << "missing tests/data/ledger/sqlite-v2-d45ff75.sql";
+  std::stringstream dump;
+  dump << in.rdbuf();
+  ASSERT_EQ(ExecAll(path, dump.str()), "");
+  ASSERT_EQ(Query(path, "PRAGMA user_version"), "2");
+  ASSERT_THAT(QueryAll(path, "SELECT sql FROM sqlite_schema WHERE name = 'events'"),
+              HasSubstr("AUTOINCREMENT"));
+  const std::string events = QueryAll(path, "SELECT * FROM events ORDER BY seq");
+  const std::string verdicts = QueryAll(path, "SELECT * FROM verdicts ORDER BY n");
+  ASSERT_EQ(std::count(events.begin(), events.end(), '\n'), 4);
+  ASSERT_EQ(std::count(verdicts.begin(), verdicts.end(), '\n'), 4);
+  const std::string pages = Query(path, "PRAGMA page_count");
+
+  auto ledger = Open("sqlite:" + path);
+  ASSERT_NE(ledger, nullptr);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(Query(path, "PRAGMA page_count"), pages);
+  EXPECT_EQ(Query(path, "PRAGMA freelist_count"), "0");
+  EXPECT_THAT(QueryAll(path, "SELECT sql FROM sqlite_schema WHERE name = 'events'"),
+              ::testing::Not(HasSubstr("AUTOINCREMENT")));
+  EXPECT_EQ(QueryAll(path, "SELECT * FROM events ORDER BY seq"), events);
+  EXPECT_EQ(QueryAll(path, "SELECT * FROM verdicts ORDER BY n"), verdicts);
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+  auto state = ledger->GetClientInstance("client:00000001");
+  ASSERT_TRUE(state.ok() && state->has_value()) << state.status().ToString();
+  EXPECT_EQ((*state)->state, "detached");
+}
+
+// A fresh ledger goes through version 1's definitions too, so its tables are edited in place.
 TEST(SqliteLedgerTest, FreshLedgerHasVersionThreeDefinitions) {
   TempDir dir;
   std::string path = dir.File("ledger.db");
