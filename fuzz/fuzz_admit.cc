@@ -2,7 +2,8 @@
 //
 // An input is a program: every 4 bytes describe one artifact's facts (kind, rights, ids,
 // client instance, participant, nodes, times, reason or mode, content variant) drawn from
-// small alphabets, so that programs collide on ids, clients and references all the time. Each
+// small alphabets, so that programs collide on ids, clients and references all the time; one
+// step in sixteen first evicts the oldest held detachment (retention). Each
 // artifact is decided against two ledger views in step: the in-memory MemoryView and a
 // transaction of the SQLite engine (rolled back after each input), and what is admitted is
 // recorded in both. Properties, after every step:
@@ -16,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -113,6 +115,12 @@ Expected Reference(const MemoryView& v, const Facts& f, const Context& c) {
     return *held_digest == f.digest ? Expected{Verdict::kDuplicate, Code::kOk}
                                     : reject(Code::kIdConflict);
   }
+  if (f.kind == Kind::kDetachment) {
+    auto evicted = v.evicted.find(f.id);
+    if (evicted != v.evicted.end() && evicted->second != f.digest) {
+      return reject(Code::kIdConflict);
+    }
+  }
   if (f.serving_node != c.node_id || f.via_node != c.node_id) return reject(Code::kWrongNode);
   if (f.kind == Kind::kDetachment && c.rights == Rights::kParticipant &&
       (f.detail == "session-expired" || f.detail == "policy" || f.detail == "operator-action")) {
@@ -159,7 +167,7 @@ bool SameDecision(const Decision& a, const Decision& b) {
 
 bool SameView(const MemoryView& a, const MemoryView& b) {
   return a.attachments == b.attachments && a.detachments == b.detachments &&
-         a.recoveries == b.recoveries && a.last_seq == b.last_seq;
+         a.recoveries == b.recoveries && a.evicted == b.evicted && a.last_seq == b.last_seq;
 }
 
 void CheckInvariants(const MemoryView& v) {
@@ -170,6 +178,7 @@ void CheckInvariants(const MemoryView& v) {
   std::map<std::string, int> detached;
   for (const auto& [id, d] : v.detachments) {
     FUZZ_CHECK(++detached[d.attachment_id] == 1, "an attachment detached twice");
+    FUZZ_CHECK(!v.evicted.contains(id), "a held detachment under an evicted id");
     auto a = v.attachments.find(d.attachment_id);
     FUZZ_CHECK(a != v.attachments.end() && a->second.detached_by == id,
                "a detachment of no attachment, or not marked on it");
@@ -213,6 +222,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i + 4 <= size; i += 4) {
     Facts facts = FactsOf(data + i);
     Context context = ContextOf(data + i);
+    if ((data[i] & 0xf0) == 0xf0 && !view.detachments.empty()) {
+      // Retention keeps one detachment fewer: the engine chooses (oldest detached-at first),
+      // and the reference view forgets the same one.
+      RetentionPolicy policy;
+      policy.max_count = view.detachments.size() - 1;
+      auto evicted = txn.ApplyRetention(policy, context.now);
+      FUZZ_CHECK(evicted.ok() && evicted->size() == 1, "retention did not evict one: %s",
+                 evicted.ok() ? "" : evicted.status().ToString().c_str());
+      view.Evict(evicted->front());
+    }
     MemoryView before = view;
     auto decided = lifecycle::Decide(view, facts, context);
     FUZZ_CHECK(decided.ok(), "the memory view failed: %s", decided.status().ToString().c_str());

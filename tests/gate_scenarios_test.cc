@@ -195,6 +195,26 @@ TEST_F(GateScenarioTest, IdConflictKeepsTheFirstRecord) {
   EXPECT_THAT(lines_[2].receipt, HasSubstr("client:1"));
 }
 
+// Retention forgets a detachment, not its id: another detachment under an evicted id (here
+// one that would detach another, live attachment) is an id conflict, and the attachment stays
+// attached; the evicted detachment itself, posted again, finds its attachment detached by it.
+TEST_F(GateScenarioTest, IdConflictAlsoAfterEviction) {
+  std::string first = Detach("detach:1", "attach:1", "client:1");
+  EXPECT_THAT(
+      Admit({Attach("attach:1", "client:1"), Attach("attach:2", "client:2"),
+             Attach("attach:3", "client:3"), first,
+             Detach("detach:3", "attach:3", "client:3", "user-request", "2026-03-28T20:06:00Z"),
+             Detach("detach:1", "attach:2", "client:2"), first},
+            "--retain-max-count 1"),
+      ElementsAre("admitted", "admitted", "admitted", "admitted", "admitted", "id-conflict",
+                  "already-detached"));
+  CommandResult shown = RunCommand(std::string(PODGATE_BINARY) + " show --db " + node_.db() +
+                                   " --format json client:2");
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_THAT(shown.out, HasSubstr("\"state\":\"attached\"")) << shown.out;
+  EXPECT_THAT(shown.out, ::testing::Not(HasSubstr("detach:1"))) << shown.out;
+}
+
 TEST_F(GateScenarioTest, NodeReasonsAreUnauthorizedWithoutOperator) {
   std::string policy = Detach("detach:1", "attach:1", "client:1", "policy");
   EXPECT_THAT(Admit({Attach("attach:1", "client:1"), policy,

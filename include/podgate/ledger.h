@@ -171,6 +171,10 @@ class LedgerView {
   virtual Result<std::optional<RecoveryRecord>> FindRecovery(std::string_view id) = 0;
   virtual Result<std::optional<RecoveryRecord>> FindRecoveryOfDetachment(
       std::string_view detachment_id) = 0;
+  // Whether retention evicted a detachment with this id: its digest if so (empty when the
+  // ledger evicted it before it kept digests). An evicted detachment is unknown to
+  // recoveries, but its id stays taken: first admitted wins also after eviction.
+  virtual Result<std::optional<std::string>> FindEvictedDetachment(std::string_view id) = 0;
 };
 
 // A stored artifact: its bytes and the sequence number of the fact that admitted it.

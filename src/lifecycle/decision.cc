@@ -138,6 +138,18 @@ Result<Decision> DecideDetachment(LedgerView& view, const Facts& f, const Contex
   auto held = view.FindDetachment(f.id);
   if (!held.ok()) return held.status();
   if (auto d = CheckId(*held, f)) return *d;
+  if (!*held) {
+    // Retention forgets a detachment, not its id: the same content goes on to the rules below
+    // (its attachment is detached by it: already-detached), other content is a conflict.
+    auto evicted = view.FindEvictedDetachment(f.id);
+    if (!evicted.ok()) return evicted.status();
+    if (*evicted && **evicted != f.digest) {
+      return Reject(Code::kIdConflict, kDetachmentIdPath,
+                    fmt::format("detachment {} was admitted before with {} content and has since "
+                                "been evicted by retention; the id stays taken",
+                                f.id, (*evicted)->empty() ? "unrecorded" : "other"));
+    }
+  }
   if (auto d = CheckNode(f, context)) return *d;
   if (IsNodeReason(f.detail) && context.rights == Rights::kParticipant) {
     return Reject(Code::kUnauthorized, kReasonPath,

@@ -4,6 +4,8 @@
 //
 // Rules are checked in a fixed order, and the first that fails decides:
 //   every kind   id already held: same digest -> duplicate, else id-conflict;
+//   detachment   id of an evicted detachment with another (or an unrecorded) digest ->
+//                id-conflict (the same content goes on, to already-detached);
 //                serving-node/id, then participant-bind/via/node-id is not the gate's node
 //                -> wrong-node;
 //   detachment   a node reason from a participant -> unauthorized; an id beginning with

@@ -232,6 +232,26 @@ TEST_F(DetachmentTest, DuplicateAndIdConflict) {
   EXPECT_EQ(view_.detachments.at("detach:1").reason, "user-request");
 }
 
+// Retention forgets a detachment but not its id (DESIGN.md section 3: the first admitted record
+// for an id is never overwritten): another detachment under an evicted id is an id conflict,
+// also one that names another, live attachment; the same content is refused by the rules
+// that follow (its attachment is detached by it).
+TEST_F(DetachmentTest, EvictedIdStaysTaken) {
+  ExpectAdmitted(Attachment("attach:2", "client:2"));
+  ExpectAdmitted(Detachment("detach:1", "attach:1", "client:1"));
+  view_.Evict("detach:1");
+  Facts other = Detachment("detach:1", "attach:2", "client:2");
+  other.digest = "digest:other";
+  ExpectRejected(other, Code::kIdConflict, "/detachment~1id");
+  EXPECT_FALSE(view_.attachments.at("attach:2").detached_by);
+  ExpectRejected(Detachment("detach:1", "attach:1", "client:1"), Code::kAlreadyDetached,
+                 "/attachment~1id");
+  // An eviction recorded before digests were kept: any content under that id conflicts.
+  view_.evicted["detach:1"] = "";
+  ExpectRejected(Detachment("detach:1", "attach:1", "client:1"), Code::kIdConflict,
+                 "/detachment~1id");
+}
+
 TEST_F(DetachmentTest, WrongNode) {
   Facts d = Detachment("detach:1", "attach:1", "client:1");
   d.serving_node = std::string(kOtherNode);
@@ -349,7 +369,7 @@ TEST_F(RecoveryTest, UnknownDetachmentFailsClosed) {
 }
 
 TEST_F(RecoveryTest, EvictedDetachmentIsUnknown) {
-  view_.detachments.erase("detach:1");
+  view_.Evict("detach:1");
   ExpectRejected(Recovery("recover:1", "detach:1", "client:1"), Code::kUnknownDetachment,
                  "/recovery~1from-detachment-id");
 }

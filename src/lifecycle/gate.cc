@@ -233,6 +233,13 @@ Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
         a.verdict = Verdict::kAdmitted;
         a.seq = *seq;
         a.receipt.assign(stored);
+        // The bounds hold after each admission too, not only from the next decision on: a
+        // detachment past max-count evicts the oldest at once (and one admitted already past
+        // max-age is evicted at once, recorded like any eviction).
+        if (k == Kind::kDetachment && options.retention.enabled()) {
+          auto evicted = txn->ApplyRetention(options.retention, now);
+          if (!evicted.ok()) return evicted.status();
+        }
       } else if (seq.status().code() == Code::kStorage ||
                  seq.status().code() == Code::kUnavailable ||
                  seq.status().code() == Code::kInternal) {

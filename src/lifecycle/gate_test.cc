@@ -212,13 +212,44 @@ TEST_F(GateTest, RecoveryOfAnEvictedDetachmentIsUnknownDetachment) {
   Admit(Detachment("detach:2", "attach:2", "client:2", "user-request", "2026-03-28T20:06:00Z"));
   std::string bind2 =
       MakeBind(alice_, {.id = "pb:2", .bound_at = "2026-03-28T20:24:30Z", .via_node = node_id_});
-  // The next admission applies retention first: detach:1, the oldest, is evicted.
+  // detach:2 passed the bound: detach:1, the oldest, was evicted with its admission.
   Admission r = Admit(MakeRecovery("recover:1", "detach:1", "client:1", "reattach-existing-device",
                                    "2026-03-28T20:25:00Z", node_id_, bind2));
   EXPECT_EQ(r.report.code, Code::kUnknownDetachment);
   Admission ok = Admit(MakeRecovery("recover:2", "detach:2", "client:2", "reattach-existing-device",
                                     "2026-03-28T20:25:00Z", node_id_, bind2));
   EXPECT_EQ(ok.verdict, Verdict::kAdmitted) << CodeName(ok.report.code);
+}
+
+// The retention bounds hold after every admission, not only from the next decision on.
+TEST_F(GateTest, RetentionBoundsHoldAfterTheAdmissionThatPassesThem) {
+  RetentionPolicy keep_one;
+  keep_one.max_count = 1;
+  gate_ = MakeGate(keep_one);
+  Admit(Attachment("attach:1", "client:1"));
+  Admit(Attachment("attach:2", "client:2"));
+  Admit(Detachment("detach:1", "attach:1", "client:1", "user-request", "2026-03-28T20:05:00Z"));
+  Admission second =
+      Admit(Detachment("detach:2", "attach:2", "client:2", "user-request", "2026-03-28T20:06:00Z"));
+  ASSERT_EQ(second.verdict, Verdict::kAdmitted) << CodeName(second.report.code);
+  auto txn = ledger_->Begin();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  EXPECT_FALSE((*txn)->FindDetachment("detach:1")->has_value());
+  EXPECT_TRUE((*txn)->FindDetachment("detach:2")->has_value());
+  txn->reset();
+
+  // By age: a detachment admitted already older than max-age is evicted at once.
+  RetentionPolicy one_hour;
+  one_hour.max_age_seconds = 3600;
+  gate_ = MakeGate(one_hour);
+  Admit(Attachment("attach:3", "client:3"));
+  Admission old =
+      Admit(Detachment("detach:3", "attach:3", "client:3", "user-request", "2026-03-28T19:50:00Z"));
+  ASSERT_EQ(old.verdict, Verdict::kAdmitted) << CodeName(old.report.code);
+  auto later = ledger_->Begin();
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  EXPECT_FALSE((*later)->FindDetachment("detach:3")->has_value());
+  EXPECT_TRUE((*later)->FindEvictedDetachment("detach:3")->has_value());
 }
 
 TEST_F(GateTest, SessionExpiryMintsOneAttestedDetachmentPerExpiredAttachment) {

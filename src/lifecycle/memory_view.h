@@ -20,7 +20,17 @@ class MemoryView : public LedgerView {
   std::map<std::string, AttachmentRecord, std::less<>> attachments;
   std::map<std::string, DetachmentRecord, std::less<>> detachments;
   std::map<std::string, RecoveryRecord, std::less<>> recoveries;
+  std::map<std::string, std::string, std::less<>> evicted;  // detachment id -> digest
   std::uint64_t last_seq = 0;
+
+  // Evicts a held detachment the way an engine's retention does.
+  void Evict(std::string_view id) {
+    auto it = detachments.find(id);
+    if (it == detachments.end()) return;
+    evicted[it->first] = it->second.digest;
+    ++last_seq;
+    detachments.erase(it);
+  }
 
   // Records what an admitted decision says to record; ignores other verdicts.
   void Apply(const Decision& d) {
@@ -66,6 +76,9 @@ class MemoryView : public LedgerView {
   }
   Result<std::optional<RecoveryRecord>> FindRecovery(std::string_view id) override {
     return Find(recoveries, id);
+  }
+  Result<std::optional<std::string>> FindEvictedDetachment(std::string_view id) override {
+    return Find(evicted, id);
   }
   Result<std::optional<RecoveryRecord>> FindRecoveryOfDetachment(
       std::string_view detachment_id) override {

@@ -167,6 +167,9 @@ TEST(SessionExpiryDecisionTest, ReservedIdPrefixIsForTheGateOnly) {
     Result<std::optional<RecoveryRecord>> FindRecoveryOfDetachment(std::string_view) override {
       return std::optional<RecoveryRecord>();
     }
+    Result<std::optional<std::string>> FindEvictedDetachment(std::string_view) override {
+      return std::optional<std::string>();
+    }
   } view;
   lifecycle::Context context{"node:did:key:z6MkNode", T("2026-03-28T21:00:00Z"), 300,
                              Rights::kOperator};

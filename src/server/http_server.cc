@@ -144,8 +144,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     const auto& head = parser_->get();
+    if (std::string why = MalformedHead(head); !why.empty()) {
+      return RefuseMalformed(fmt::format("malformed HTTP request: {}", why));
+    }
+    head_request_ = head.method() == http::verb::head;
     auto expect = head[http::field::expect];
-    if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
+    // HTTP/1.0 has no 100 Continue: its expectation is ignored (RFC 9110 section 10.1.1).
+    if (!parser_->is_done() && head.version() >= 11 && beast::iequals(expect, "100-continue")) {
       auto self = shared_from_this();
       asio::async_write(stream_, asio::buffer(kContinue),
                         [self](beast::error_code ec2, std::size_t) {
@@ -158,6 +163,39 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+  // What the parser accepts but HTTP/1.1 does not, or "". A Transfer-Encoding that does not
+  // end in chunked leaves the body's length unknown (RFC 9112 section 6.3): reading it as no
+  // body would run the body as the next request on the connection, which a proxy in front
+  // may not do (request smuggling). A request of HTTP/1.1 names exactly one Host (RFC 9112
+  // section 3.2).
+  template <typename Head>
+  std::string MalformedHead(const Head& head) const {
+    if (head.count(http::field::transfer_encoding) > 0 && !parser_->chunked()) {
+      return fmt::format("Transfer-Encoding \"{}\" does not end in chunked",
+                         std::string_view(head[http::field::transfer_encoding]));
+    }
+    if (head.version() >= 11 && head.count(http::field::host) != 1) {
+      return head.count(http::field::host) == 0 ? "an HTTP/1.1 request without Host"
+                                                : "more than one Host";
+    }
+    return "";
+  }
+
+  // Answers 400 and closes the connection: after a malformed head its framing is not known.
+  void RefuseMalformed(std::string message) {
+    SendAndClose(ErrorResponse(400, "bad-request", std::move(message)));
+  }
+
+  // Answers a request that was not read whole (nor routed), then closes the connection.
+  void SendAndClose(HttpResponse response) {
+    response.close = true;
+    request_method_.clear();
+    request_target_.clear();
+    keep_alive_ = false;
+    head_request_ = false;
+    Send(std::move(response));
+  }
 
   void ReadBody() {
     http::async_read(
@@ -184,16 +222,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                fmt::format("the request head is over the limit of {} bytes",
                                            shared_->options.max_header_bytes));
     } else if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
-      response = ErrorResponse(400, "bad-request",
-                               fmt::format("malformed HTTP request: {}", ec.message()));
+      return RefuseMalformed(fmt::format("malformed HTTP request: {}", ec.message()));
     } else {
       return Close();  // a transport error: nobody to answer
     }
-    response.close = true;
-    request_method_.clear();
-    request_target_.clear();
-    keep_alive_ = false;
-    Send(std::move(response));
+    SendAndClose(std::move(response));
   }
 
   void OnRequest(beast::error_code ec) {
@@ -249,6 +282,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->prepare_payload();
     Account(response, res->body().size());
     stream_.expires_after(shared_->options.request_timeout);
+    if (head_request_) {
+      // The answer to HEAD is the head alone, Content-Length included (RFC 9110 section 9.3.2):
+      // body bytes would be read by the client as the start of the next response.
+      auto serializer = std::make_shared<http::response_serializer<http::string_body>>(*res);
+      http::async_write_header(stream_, *serializer,
+                               [self = shared_from_this(), res, serializer, keep_alive](
+                                   beast::error_code ec, std::size_t) {
+                                 if (ec || !keep_alive) return self->Close();
+                                 self->WaitForRequest();
+                               });
+      return;
+    }
     http::async_write(
         stream_, *res,
         [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
@@ -362,6 +407,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string remote_;
   std::string request_method_;
   std::string request_target_;
+  bool head_request_ = false;  // the request being answered is a HEAD
   Clock::time_point started_ = Clock::now();
   Phase phase_ = Phase::kIdle;
   bool keep_alive_ = false;

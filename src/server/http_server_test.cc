@@ -140,6 +140,30 @@ TEST_F(HttpServerTest, ExpectContinueGetsAnInterimResponse) {
   EXPECT_EQ(c.ReadResponse().body, "POST /p 3 ");
 }
 
+// HTTP/1.0 has no Host requirement and no 100 Continue: its expectation is ignored.
+TEST_F(HttpServerTest, Http10NeedsNoHostAndGetsNoInterimResponse) {
+  Start();
+  TestConnection c(port_);
+  ASSERT_TRUE(c.Send("POST /p HTTP/1.0\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc"));
+  HttpResult r;
+  ASSERT_TRUE(c.ReadHead(&r));
+  EXPECT_EQ(r.status, 200);
+}
+
+// The answer to HEAD is a head alone: the next response on the connection follows it directly.
+TEST_F(HttpServerTest, HeadIsAnsweredWithoutABody) {
+  Start();
+  TestConnection c(port_);
+  ASSERT_TRUE(c.Send(BuildRequest("HEAD", "/a", {}, "") + BuildRequest("GET", "/b", {}, "")));
+  HttpResult head;
+  ASSERT_TRUE(c.ReadHead(&head));
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(std::string("HEAD /a 0 ").size()));
+  HttpResult next = c.ReadResponse();
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.body, "GET /b 0 ");
+}
+
 TEST_F(HttpServerTest, OversizedBodyIs413ByLengthAndByChunks) {
   Start(Small());
   HttpResult r = Request(port_, "POST", "/p", {}, std::string(1001, 'x'));
@@ -171,7 +195,13 @@ TEST_F(HttpServerTest, MalformedHttpIs400WithAJsonBody) {
        {"GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
         "POST / HTTP/1.1\r\nContent-Length: nope\r\n\r\n",
         "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        // A body of unknown length: answering it as empty would run the rest as a request.
+        "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+        "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+        // HTTP/1.1 names exactly one Host.
+        "GET /a HTTP/1.1\r\n\r\n", "GET /a HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"}) {
     TestConnection c(port_);
     ASSERT_TRUE(c.Send(garbage));
     HttpResult r = c.ReadResponse();

@@ -341,7 +341,47 @@ BEGIN
 END $$;
 )sql";
 
-constexpr std::array<const char*, kPostgresSchemaVersion> kMigrations = {kMigration1, kMigration2};
+// Version 3: retention forgets a detachment, not its id (as SQLite's version 4). Deleting a
+// held detachment (only retention does) leaves its id and digest behind, and inserting a
+// detachment under an id so left is refused as the unique violation of
+// evicted_detachments_pkey, whatever the caller decided: the first admitted record for an id is
+// never overwritten, also after eviction (DESIGN.md section 3). Ids evicted before this version
+// come from the log's `evicted` events, without their digests (empty: any content under such
+// an id conflicts).
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE evicted_detachments(
+  id text PRIMARY KEY,
+  digest bytea NOT NULL  -- empty: evicted before version 3, digest not kept
+);
+INSERT INTO evicted_detachments(id, digest)
+  SELECT artifact_id, '\x'::bytea FROM events WHERE type = 'evicted' ORDER BY seq
+  ON CONFLICT (id) DO NOTHING;
+CREATE TRIGGER evicted_detachments_kept BEFORE UPDATE OR DELETE ON evicted_detachments
+  FOR EACH ROW EXECUTE FUNCTION podgate_refuse('an evicted detachment keeps its id');
+CREATE TRIGGER evicted_detachments_no_truncate BEFORE TRUNCATE ON evicted_detachments
+  FOR EACH STATEMENT EXECUTE FUNCTION podgate_refuse('an evicted detachment keeps its id');
+CREATE FUNCTION detachments_evicted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO evicted_detachments(id, digest) VALUES (OLD.id, OLD.digest)
+    ON CONFLICT (id) DO NOTHING;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER detachments_evicted BEFORE DELETE ON detachments
+  FOR EACH ROW EXECUTE FUNCTION detachments_evicted();
+CREATE FUNCTION detachments_id_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM evicted_detachments WHERE id = NEW.id) THEN
+    RAISE EXCEPTION 'detachment % was evicted; its id stays taken', NEW.id
+      USING ERRCODE = 'unique_violation', CONSTRAINT = 'evicted_detachments_pkey';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER detachments_id_kept BEFORE INSERT ON detachments
+  FOR EACH ROW EXECUTE FUNCTION detachments_id_kept();
+)sql";
+
+constexpr std::array<const char*, kPostgresSchemaVersion> kMigrations = {kMigration1, kMigration2,
+                                                                         kMigration3};
 
 // --- libpq plumbing -------------------------------------------------------------------------
 
@@ -636,6 +676,8 @@ constexpr Sql kFindDetachmentOfAttachment{
     "find_detachment_of_attachment",
     "SELECT id, attachment_id, client_instance, participant, reason, detached_s, detached_ns, "
     "digest, seq, recovered_by FROM detachments WHERE attachment_id = $1"};
+constexpr Sql kFindEvictedDetachment{"find_evicted_detachment",
+                                     "SELECT digest FROM evicted_detachments WHERE id = $1"};
 constexpr Sql kFindRecovery{
     "find_recovery",
     "SELECT id, detachment_id, client_instance, from_client_instance, participant, mode, "
@@ -800,7 +842,7 @@ Code RefusalCode(std::string_view refused) {
     return Code::kAlreadyRecovered;
   }
   if (refused == "attachments_pkey" || refused == "detachments_pkey" ||
-      refused == "recoveries_pkey") {
+      refused == "recoveries_pkey" || refused == "evicted_detachments_pkey") {
     return Code::kIdConflict;
   }
   return Code::kStorage;
@@ -850,6 +892,7 @@ class PostgresTransaction final : public LedgerTransaction {
   Result<std::optional<AttachmentRecord>> FindLiveAttachment(
       std::string_view client_instance) override;
   Result<std::optional<DetachmentRecord>> FindDetachment(std::string_view id) override;
+  Result<std::optional<std::string>> FindEvictedDetachment(std::string_view id) override;
   Result<std::optional<DetachmentRecord>> FindDetachmentOfAttachment(
       std::string_view attachment_id) override;
   Result<std::optional<RecoveryRecord>> FindRecovery(std::string_view id) override;
@@ -1104,10 +1147,15 @@ Result<std::vector<ClientInstanceState>> PostgresLedger::ParticipantClientInstan
 }
 
 Result<std::vector<Event>> PostgresLedger::EventsAfter(std::uint64_t after, std::size_t limit) {
+  constexpr std::uint64_t kMaxSeq = std::numeric_limits<std::int64_t>::max();
   return Reading([&] {
     return FindAll<Event>(
         "read events", kEventsAfter,
-        Params().Int(static_cast<std::int64_t>(after)).Int(static_cast<std::int64_t>(limit)),
+        // Sequence numbers are signed 64-bit: a position past the largest is past every event
+        // (cast as it is, it would wrap negative and name the whole log).
+        Params()
+            .Int(static_cast<std::int64_t>(std::min<std::uint64_t>(after, kMaxSeq)))
+            .Int(static_cast<std::int64_t>(std::min<std::uint64_t>(limit, kMaxSeq))),
         ReadEvent);
   });
 }
@@ -1171,6 +1219,13 @@ Result<std::optional<DetachmentRecord>> PostgresTransaction::FindDetachmentOfAtt
     std::string_view attachment_id) {
   return ledger_->FindOne<DetachmentRecord>("read a detachment", kFindDetachmentOfAttachment,
                                             attachment_id, ReadDetachment);
+}
+Result<std::optional<std::string>> PostgresTransaction::FindEvictedDetachment(std::string_view id) {
+  // A ledger kept at an older version on purpose (LedgerOptions::schema_version) has no record
+  // of evicted ids.
+  if (ledger_->version() < 3) return std::optional<std::string>();
+  return ledger_->FindOne<std::string>("read an evicted detachment", kFindEvictedDetachment, id,
+                                       [](const Row& r) { return r.Bytes(0); });
 }
 Result<std::optional<RecoveryRecord>> PostgresTransaction::FindRecovery(std::string_view id) {
   return ledger_->FindOne<RecoveryRecord>("read a recovery", kFindRecovery, id, ReadRecovery);

@@ -51,7 +51,7 @@
 namespace podgate::store {
 
 // The schema version this build writes.
-inline constexpr int kPostgresSchemaVersion = 2;
+inline constexpr int kPostgresSchemaVersion = 3;
 
 // Connects to the database `url` names (a libpq connection URI, postgresql://...) and
 // migrates the ledger in it to options.schema_version (0: the latest), creating it when

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -286,6 +287,48 @@ TEST_P(EngineTest, MigratesAnOlderSchemaOnOpenKeepingItsData) {
   ASSERT_TRUE(txn->Commit().ok());
 }
 
+// An evicted detachment's id stays taken (DESIGN.md section 3: the first admitted record for an
+// id is never overwritten), on both engines: ids evicted before the engine kept them (SQLite
+// version 3, PostgreSQL version 2) are read back from the log without a digest, later ones
+// with theirs, and the engine refuses another detachment under either.
+TEST_P(EngineTest, EvictedDetachmentKeepsItsIdAcrossTheMigration) {
+  RetentionPolicy none_kept;
+  none_kept.max_count = 0;
+  {
+    LedgerOptions before;
+    before.schema_version = GetParam() == "sqlite" ? 3 : 2;
+    auto ledger = Open(before);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+    auto evicted = txn->ApplyRetention(none_kept, kNow);
+    ASSERT_TRUE(evicted.ok()) << evicted.status().ToString();
+    EXPECT_THAT(*evicted, ElementsAre("detach:1"));
+    EXPECT_FALSE(txn->FindEvictedDetachment("detach:1")->has_value());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto ledger = Open();
+  auto txn = Begin(*ledger);
+  auto old = txn->FindEvictedDetachment("detach:1");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(*old, std::optional<std::string>(""));
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:2", "client:2"), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:3", "client:3"), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:2", "attach:2", "client:2"), "{}", kNow).ok());
+  auto evicted = txn->ApplyRetention(none_kept, kNow);
+  ASSERT_TRUE(evicted.ok()) << evicted.status().ToString();
+  EXPECT_THAT(*evicted, ElementsAre("detach:2"));
+  auto recent = txn->FindEvictedDetachment("detach:2");
+  ASSERT_TRUE(recent.ok()) << recent.status().ToString();
+  EXPECT_EQ(*recent, std::optional<std::string>(std::string(32, 'd')));
+  for (const char* id : {"detach:1", "detach:2"}) {
+    auto again = txn->RecordDetachment(Det(id, "attach:3", "client:3"), "{}", kNow);
+    EXPECT_EQ(again.status().code(), Code::kIdConflict) << id << ": " << again.status().ToString();
+  }
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_FALSE(ledger->GetClientInstance("client:3")->value().detachment_id.size());
+}
+
 TEST_P(EngineTest, RetentionEvictsOldestDetachedAtFirstAndRecordsIt) {
   auto ledger = Open();
   auto txn = Begin(*ledger);
@@ -425,6 +468,16 @@ TEST_P(EngineTest, ReadModelsFollowTheClientInstance) {
   EXPECT_EQ((*after)[0].type, EventType::kRecovered);
   EXPECT_EQ((*after)[0].kind, Kind::kRecovery);
   EXPECT_EQ(ledger->EventsAfter(0, 1)->size(), 1u);
+  // Positions past the largest signed 64-bit number are past every event; an unbounded limit
+  // is no limit.
+  for (std::uint64_t far : {std::uint64_t{1} << 63, ~std::uint64_t{0}}) {
+    auto none = ledger->EventsAfter(far, 10);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_TRUE(none->empty()) << far;
+  }
+  auto all = ledger->EventsAfter(0, std::numeric_limits<std::size_t>::max());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->size(), 4u);
 }
 
 TEST_P(EngineTest, LiveAttachmentsAttachedBeforeACutoff) {

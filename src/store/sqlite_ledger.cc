@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 
@@ -206,6 +208,30 @@ constexpr const char* kTableDefinitionIs =
 constexpr const char* kSetTableDefinition =
     "UPDATE sqlite_master SET sql = ?2 WHERE type = 'table' AND name = ?1";
 
+// Version 4: retention forgets a detachment, not its id. Deleting a held detachment (only
+// retention does) leaves its id and digest behind, and a detachment under an id so left is
+// refused by the engine as an id conflict, whatever the caller decided: the first admitted
+// record for an id is never overwritten, also after eviction (DESIGN.md section 3). Ids evicted
+// before this version are taken from the log's `evicted` events, without their digests (an
+// empty digest: any content under such an id conflicts); that is one scan of the log.
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE evicted_detachments(
+  id TEXT PRIMARY KEY,
+  digest BLOB NOT NULL  -- empty: evicted before version 4, digest not kept
+);
+INSERT OR IGNORE INTO evicted_detachments(id, digest)
+  SELECT artifact_id, x'' FROM events WHERE type = 'evicted' ORDER BY seq;
+CREATE TRIGGER detachments_evicted BEFORE DELETE ON detachments
+  BEGIN INSERT OR IGNORE INTO evicted_detachments(id, digest) VALUES (OLD.id, OLD.digest); END;
+CREATE TRIGGER detachments_id_kept BEFORE INSERT ON detachments
+  WHEN EXISTS (SELECT 1 FROM evicted_detachments WHERE id = NEW.id)
+  BEGIN SELECT RAISE(ABORT, 'an evicted detachment keeps its id: evicted_detachments.id'); END;
+CREATE TRIGGER evicted_detachments_kept BEFORE DELETE ON evicted_detachments
+  BEGIN SELECT RAISE(ABORT, 'an evicted detachment keeps its id'); END;
+CREATE TRIGGER evicted_detachments_frozen BEFORE UPDATE ON evicted_detachments
+  BEGIN SELECT RAISE(ABORT, 'an evicted detachment keeps its id'); END;
+)sql";
+
 // The rebuild, for definitions other than version 1's: the old table renamed out of the way
 // (its indexes and triggers follow it), the new one made with the same text as the edit in
 // place writes, the rows copied in order, the old table dropped with its indexes and triggers,
@@ -405,6 +431,8 @@ constexpr const char* kFindDetachment =
 constexpr const char* kFindDetachmentOfAttachment =
     "SELECT id, attachment_id, client_instance, participant, reason, detached_s, detached_ns, "
     "digest, seq, recovered_by FROM detachments WHERE attachment_id = ?1";
+constexpr const char* kFindEvictedDetachment =
+    "SELECT digest FROM evicted_detachments WHERE id = ?1";
 constexpr const char* kFindRecovery =
     "SELECT id, detachment_id, client_instance, from_client_instance, participant, mode, "
     "recovered_s, recovered_ns, digest, seq FROM recoveries WHERE id = ?1";
@@ -587,6 +615,7 @@ class SqliteTransaction final : public LedgerTransaction {
   Result<std::optional<DetachmentRecord>> FindDetachmentOfAttachment(
       std::string_view attachment_id) override;
   Result<std::optional<RecoveryRecord>> FindRecovery(std::string_view id) override;
+  Result<std::optional<std::string>> FindEvictedDetachment(std::string_view id) override;
   Result<std::optional<RecoveryRecord>> FindRecoveryOfDetachment(
       std::string_view detachment_id) override;
   Result<std::optional<StoredArtifact>> GetArtifact(Kind kind, std::string_view id) override;
@@ -684,6 +713,8 @@ class SqliteLedger final : public Ledger {
   // The last event of the ledger as the open transaction sees it.
   std::uint64_t last_seq() const { return last_seq_; }
   void EndTransaction() { in_transaction_ = false; }
+  // The version this connection migrated the ledger to (the latest unless options said).
+  int schema_version() const { return schema_version_; }
 
  private:
   Status Migrate(int target);
@@ -695,6 +726,7 @@ class SqliteLedger final : public Ledger {
   Connection conn_;
   bool in_transaction_ = false;
   std::uint64_t last_seq_ = 0;
+  int schema_version_ = 0;
 };
 
 // --- SqliteLedger ----------------------------------------------------------------------------
@@ -734,7 +766,9 @@ Status SqliteLedger::Open(const std::string& path, const LedgerOptions& options)
   if (target < 1 || target > kSqliteSchemaVersion) {
     return Status(Code::kConfig, fmt::format("no ledger schema version {}", target));
   }
-  return Migrate(target);
+  if (Status s = Migrate(target); !s.ok()) return s;
+  schema_version_ = target;
+  return Status::Ok();
 }
 
 Status SqliteLedger::Migrate(int target) {
@@ -770,7 +804,7 @@ Status SqliteLedger::Migrate(int target) {
 
 // One migration, to version + 1, inside Migrate's transaction.
 Status SqliteLedger::MigrateFrom(std::int64_t version) {
-  static_assert(kSqliteSchemaVersion == 3, "a new schema version needs its migration here");
+  static_assert(kSqliteSchemaVersion == 4, "a new schema version needs its migration here");
   switch (version) {
     case 0:
       return conn_.Exec(Migration1Script().c_str());
@@ -778,6 +812,8 @@ Status SqliteLedger::MigrateFrom(std::int64_t version) {
       return conn_.Exec(kMigration2);
     case 2:
       return MigrateToVersion3();
+    case 3:
+      return conn_.Exec(kMigration4);
     default:
       return Status(Code::kInternal, fmt::format("no migration from schema version {}", version));
   }
@@ -975,7 +1011,12 @@ Result<std::vector<Event>> SqliteLedger::EventsAfter(std::uint64_t after, std::s
     std::optional<Stmt> holder;
     auto stmt = Get(kEventsAfter, &holder);
     if (!stmt.ok()) return stmt.status();
-    (*stmt)->Int(1, static_cast<std::int64_t>(after)).Int(2, static_cast<std::int64_t>(limit));
+    // Sequence numbers are signed 64-bit: a position past the largest is past every event (cast
+    // as it is, it would wrap negative and name the whole log), and LIMIT must stay positive.
+    constexpr std::uint64_t kMax = std::numeric_limits<std::int64_t>::max();
+    (*stmt)
+        ->Int(1, static_cast<std::int64_t>(std::min<std::uint64_t>(after, kMax)))
+        .Int(2, static_cast<std::int64_t>(std::min<std::uint64_t>(limit, kMax)));
     std::vector<Event> events;
     int rc;
     while ((rc = (*stmt)->Step()) == SQLITE_ROW) events.push_back(ReadEvent(**stmt));
@@ -1106,6 +1147,13 @@ Result<std::optional<DetachmentRecord>> SqliteTransaction::FindDetachmentOfAttac
     std::string_view attachment_id) {
   return ledger_->FindOne<DetachmentRecord>(kFindDetachmentOfAttachment, attachment_id,
                                             ReadDetachment);
+}
+Result<std::optional<std::string>> SqliteTransaction::FindEvictedDetachment(std::string_view id) {
+  // A ledger kept at an older version on purpose (LedgerOptions::schema_version) has no record
+  // of evicted ids.
+  if (ledger_->schema_version() < 4) return std::optional<std::string>();
+  return ledger_->FindOne<std::string>(kFindEvictedDetachment, id,
+                                       [](const Stmt& s) { return s.ColText(0); });
 }
 Result<std::optional<RecoveryRecord>> SqliteTransaction::FindRecovery(std::string_view id) {
   return ledger_->FindOne<RecoveryRecord>(kFindRecovery, id, ReadRecovery);

@@ -25,7 +25,7 @@
 namespace podgate::store {
 
 // The schema version this build writes.
-inline constexpr int kSqliteSchemaVersion = 3;
+inline constexpr int kSqliteSchemaVersion = 4;
 
 // The read of a client instance's history: the events about it and those that name it as the
 // related client instance (a recovery's former device). Exposed for the test that checks its

@@ -424,8 +424,10 @@ void ExpectVersionThreeKeepsTheLog(bool foreign_definition) {
 
   const std::string pages = Query(path, "PRAGMA page_count");
 
-  auto ledger = Open("sqlite:" + path);
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  LedgerOptions v3;
+  v3.schema_version = 3;  // version 3 alone: version 4 adds pages of its own
+  auto ledger = Open("sqlite:" + path, v3);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3");
   // Both paths write the same definitions...
   std::string definitions = QueryAll(path, kDefinitions);
   EXPECT_THAT(definitions, HasSubstr("CREATE TABLE events(\n  seq INTEGER PRIMARY KEY,\n"));
@@ -497,9 +499,11 @@ TEST(SqliteLedgerTest, ShippedVersionTwoLedgerIsEditedInPlace) {
   ASSERT_EQ(std::count(verdicts.begin(), verdicts.end(), '\n'), 4);
   const std::string pages = Query(path, "PRAGMA page_count");
 
-  auto ledger = Open("sqlite:" + path);
+  LedgerOptions v3;
+  v3.schema_version = 3;  // version 3 alone: version 4 adds pages of its own
+  auto ledger = Open("sqlite:" + path, v3);
   ASSERT_NE(ledger, nullptr);
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3");
   EXPECT_EQ(Query(path, "PRAGMA page_count"), pages);
   EXPECT_EQ(Query(path, "PRAGMA freelist_count"), "0");
   EXPECT_THAT(QueryAll(path, "SELECT sql FROM sqlite_schema WHERE name = 'events'"),
@@ -510,6 +514,75 @@ TEST(SqliteLedgerTest, ShippedVersionTwoLedgerIsEditedInPlace) {
   auto state = ledger->GetClientInstance("client:00000001");
   ASSERT_TRUE(state.ok() && state->has_value()) << state.status().ToString();
   EXPECT_EQ((*state)->state, "detached");
+  // And on to the latest version.
+  ledger.reset();
+  ledger = Open("sqlite:" + path);
+  ASSERT_NE(ledger, nullptr);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  EXPECT_EQ(QueryAll(path, "SELECT * FROM events ORDER BY seq"), events);
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+}
+
+// Version 4: an evicted detachment's id stays taken. The engine refuses another detachment
+// under it (id-conflict), whatever the caller decided, keeps the evicted id and digest, and
+// never lets them be changed or removed.
+TEST(SqliteLedgerTest, EvictedDetachmentKeepsItsId) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  auto ledger = Open("sqlite:" + path);
+  auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:2", "client:2"), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+  RetentionPolicy none_kept;
+  none_kept.max_count = 0;
+  auto evicted = txn->ApplyRetention(none_kept, kNow);
+  ASSERT_TRUE(evicted.ok()) << evicted.status().ToString();
+  EXPECT_THAT(*evicted, ElementsAre("detach:1"));
+  EXPECT_FALSE(txn->FindDetachment("detach:1")->has_value());
+  auto kept = txn->FindEvictedDetachment("detach:1");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(*kept, std::optional<std::string>(std::string(32, 'd')));
+  EXPECT_FALSE(txn->FindEvictedDetachment("detach:2")->has_value());
+  // The engine refuses the id even for another attachment, and leaves nothing behind.
+  auto again = txn->RecordDetachment(Det("detach:1", "attach:2", "client:2"), "{}", kNow);
+  EXPECT_EQ(again.status().code(), Code::kIdConflict) << again.status().ToString();
+  EXPECT_FALSE(txn->FindAttachment("attach:2")->value().detached_by);
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM events WHERE artifact_id = 'detach:1'"), "2");
+  EXPECT_THAT(Query(path, "DELETE FROM evicted_detachments"), HasSubstr("keeps its id"));
+  EXPECT_THAT(Query(path, "UPDATE evicted_detachments SET digest = x'00'"),
+              HasSubstr("keeps its id"));
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+}
+
+// Ids evicted before version 4 are read back from the log, without digests.
+TEST(SqliteLedgerTest, VersionFourTakesEarlierEvictionsFromTheLog) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  {
+    LedgerOptions v3;
+    v3.schema_version = 3;
+    auto ledger = Open("sqlite:" + path, v3);
+    auto txn = Begin(*ledger);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), "{}", kNow).ok());
+    RetentionPolicy none_kept;
+    none_kept.max_count = 0;
+    ASSERT_TRUE(txn->ApplyRetention(none_kept, kNow).ok());
+    // Version 3 knows no evicted ids.
+    EXPECT_FALSE(txn->FindEvictedDetachment("detach:1")->has_value());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto ledger = Open("sqlite:" + path);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  auto txn = Begin(*ledger);
+  auto kept = txn->FindEvictedDetachment("detach:1");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(*kept, std::optional<std::string>(""));
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:2", "client:2"), "{}", kNow).ok());
+  auto again = txn->RecordDetachment(Det("detach:1", "attach:2", "client:2"), "{}", kNow);
+  EXPECT_EQ(again.status().code(), Code::kIdConflict) << again.status().ToString();
 }
 
 // A fresh ledger goes through version 1's definitions too, so its tables are edited in place.
