@@ -354,7 +354,7 @@ CREATE TABLE evicted_detachments(
   digest bytea NOT NULL  -- empty: evicted before version 3, digest not kept
 );
 INSERT INTO evicted_detachments(id, digest)
-  SELECT artifact_id, '\x'::bytea FROM events WHERE type = 'evicted' ORDER BY seq
+  SELECT artifact_id, ''::bytea FROM events WHERE type = 'evicted' ORDER BY seq
   ON CONFLICT (id) DO NOTHING;
 CREATE TRIGGER evicted_detachments_kept BEFORE UPDATE OR DELETE ON evicted_detachments
   FOR EACH ROW EXECUTE FUNCTION podgate_refuse('an evicted detachment keeps its id');
@@ -378,6 +378,9 @@ BEGIN
 END $$;
 CREATE TRIGGER detachments_id_kept BEFORE INSERT ON detachments
   FOR EACH ROW EXECUTE FUNCTION detachments_id_kept();
+-- TRUNCATE fires no row trigger: it would free the ids without leaving them behind.
+CREATE TRIGGER detachments_no_truncate BEFORE TRUNCATE ON detachments
+  FOR EACH STATEMENT EXECUTE FUNCTION podgate_refuse('an evicted detachment keeps its id');
 )sql";
 
 constexpr std::array<const char*, kPostgresSchemaVersion> kMigrations = {kMigration1, kMigration2,
@@ -998,7 +1001,9 @@ class PostgresLedger final : public Ledger {
   }
 
   Connection conn_;
-  int version_ = kPostgresSchemaVersion;  // the schema version the ledger was opened at
+  // The ledger's schema version as Open found or made it: the version options asked for, or a
+  // later one the database already had (whose functions and triggers are then the ones in force).
+  int version_ = kPostgresSchemaVersion;
   bool in_transaction_ = false;
 };
 
@@ -1009,7 +1014,6 @@ Status PostgresLedger::Open(const LedgerOptions& options) {
   if (target < 1 || target > kPostgresSchemaVersion) {
     return Status(Code::kConfig, fmt::format("no ledger schema version {}", target));
   }
-  version_ = target;
   if (Status s = conn_.Connect(); !s.ok()) return s;
   return Migrate(target, options.create_if_missing);
 }
@@ -1059,6 +1063,7 @@ Status PostgresLedger::MigrateLocked(int target, bool create) {
                     fmt::format("no podgate ledger in the PostgreSQL database {}", conn_.where()));
     }
     if (version >= target) {
+      version_ = version;
       auto done = conn_.Exec("finish the migration", "COMMIT");
       return done.ok() ? Status::Ok() : done.status();
     }

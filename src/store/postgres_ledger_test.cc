@@ -327,6 +327,24 @@ TEST_P(EngineTest, EvictedDetachmentKeepsItsIdAcrossTheMigration) {
   }
   ASSERT_TRUE(txn->Commit().ok());
   EXPECT_FALSE(ledger->GetClientInstance("client:3")->value().detachment_id.size());
+
+  // Opened asking for an older version, the ledger is still the version it is: its record of
+  // evicted ids is read, and writes go through the functions of that version.
+  for (int asked : {1, GetParam() == "sqlite" ? 3 : 2}) {
+    LedgerOptions older;
+    older.schema_version = asked;
+    auto reopened = Open(older);
+    ASSERT_NE(reopened, nullptr);
+    auto write = Begin(*reopened);
+    auto kept = write->FindEvictedDetachment("detach:2");
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    EXPECT_EQ(*kept, std::optional<std::string>(std::string(32, 'd'))) << asked;
+    std::string n = std::to_string(asked);
+    ASSERT_TRUE(
+        write->RecordAttachment(Att("attach:old-" + n, "client:old-" + n), "{}", kNow).ok());
+    Status committed = write->Commit();
+    EXPECT_TRUE(committed.ok()) << asked << ": " << committed.ToString();
+  }
 }
 
 TEST_P(EngineTest, RetentionEvictsOldestDetachedAtFirstAndRecordsIt) {
@@ -685,6 +703,8 @@ TEST_F(PostgresLedgerTest, SchemaBacksTheInvariantsItself) {
   EXPECT_THAT(pg_.Query("UPDATE events SET json = 'x'"), HasSubstr("append-only"));
   EXPECT_THAT(pg_.Query("DELETE FROM events"), HasSubstr("append-only"));
   EXPECT_THAT(pg_.Query("TRUNCATE events CASCADE"), HasSubstr("append-only"));
+  EXPECT_THAT(pg_.Query("TRUNCATE detachments CASCADE"), HasSubstr("keeps its id"));
+  EXPECT_THAT(pg_.Query("TRUNCATE evicted_detachments"), HasSubstr("keeps its id"));
   EXPECT_THAT(pg_.Query("UPDATE attachments SET client_instance = 'client:9'"),
               HasSubstr("never changes"));
   EXPECT_THAT(pg_.Query("UPDATE attachments SET detached_by = 'detach:2' WHERE id = 'attach:1'"),

@@ -713,7 +713,8 @@ class SqliteLedger final : public Ledger {
   // The last event of the ledger as the open transaction sees it.
   std::uint64_t last_seq() const { return last_seq_; }
   void EndTransaction() { in_transaction_ = false; }
-  // The version this connection migrated the ledger to (the latest unless options said).
+  // The ledger's schema version as this connection found or made it: the version options asked
+  // for, or a later one the file already had (whose tables and triggers are then in force).
   int schema_version() const { return schema_version_; }
 
  private:
@@ -766,9 +767,7 @@ Status SqliteLedger::Open(const std::string& path, const LedgerOptions& options)
   if (target < 1 || target > kSqliteSchemaVersion) {
     return Status(Code::kConfig, fmt::format("no ledger schema version {}", target));
   }
-  if (Status s = Migrate(target); !s.ok()) return s;
-  schema_version_ = target;
-  return Status::Ok();
+  return Migrate(target);
 }
 
 Status SqliteLedger::Migrate(int target) {
@@ -786,7 +785,10 @@ Status SqliteLedger::Migrate(int target) {
                                 "knows ({}); upgrade podgate",
                                 *version, kSqliteSchemaVersion));
     }
-    if (*version >= target) return conn_.Exec("COMMIT");
+    if (*version >= target) {
+      schema_version_ = static_cast<int>(*version);
+      return conn_.Exec("COMMIT");
+    }
     Status s = MigrateFrom(*version);
     if (s.ok()) {
       std::string bump = fmt::format("PRAGMA user_version = {}; PRAGMA application_id = {};",
@@ -821,7 +823,8 @@ Status SqliteLedger::MigrateFrom(std::int64_t version) {
 
 // Inside Migrate's transaction. In place when both tables are as version 1 made them: O(1),
 // where the rebuild copies the whole log (200,000 events: 7.2 s, a 556 MB WAL, and a file
-// grown from 342 to 615 MB, half of it free pages; docs/PERFORMANCE.md "Schema version 3").
+// grown from 342 to 615 MB, half of it free pages; docs/PERFORMANCE.md "Schema versions 3
+// and 4").
 Status SqliteLedger::MigrateToVersion3() {
   auto events = TableDefinitionIs("events", kEventsTableV1);
   if (!events.ok()) return events.status();
@@ -1150,7 +1153,7 @@ Result<std::optional<DetachmentRecord>> SqliteTransaction::FindDetachmentOfAttac
 }
 Result<std::optional<std::string>> SqliteTransaction::FindEvictedDetachment(std::string_view id) {
   // A ledger kept at an older version on purpose (LedgerOptions::schema_version) has no record
-  // of evicted ids.
+  // of evicted ids; one already at version 4 has them even when opened asking for less.
   if (ledger_->schema_version() < 4) return std::optional<std::string>();
   return ledger_->FindOne<std::string>(kFindEvictedDetachment, id,
                                        [](const Stmt& s) { return s.ColText(0); });
