@@ -51,6 +51,7 @@ class GateTest : public ::testing::Test {
     EXPECT_TRUE(a.ok()) << a.status().ToString();
     return a.ok() ? a.value() : Admission{};
   }
+  Admission DetachTwoKeepingOne();
 
   std::string Attachment(std::string_view id, std::string_view client,
                          std::string_view at = "2026-03-28T19:42:00Z") {
@@ -202,14 +203,21 @@ TEST_F(GateTest, RolledBackBatchLeavesNothing) {
   EXPECT_EQ(Admit(Attachment("attach:1", "client:1")).verdict, Verdict::kAdmitted);
 }
 
-TEST_F(GateTest, RecoveryOfAnEvictedDetachmentIsUnknownDetachment) {
+// With at most one detachment held, attaches client:1 and client:2 and detaches them, detach:1
+// (at 20:05) before detach:2 (at 20:06); returns detach:2's admission.
+Admission GateTest::DetachTwoKeepingOne() {
   RetentionPolicy keep_one;
   keep_one.max_count = 1;
   gate_ = MakeGate(keep_one);
   Admit(Attachment("attach:1", "client:1"));
   Admit(Attachment("attach:2", "client:2"));
   Admit(Detachment("detach:1", "attach:1", "client:1", "user-request", "2026-03-28T20:05:00Z"));
-  Admit(Detachment("detach:2", "attach:2", "client:2", "user-request", "2026-03-28T20:06:00Z"));
+  return Admit(
+      Detachment("detach:2", "attach:2", "client:2", "user-request", "2026-03-28T20:06:00Z"));
+}
+
+TEST_F(GateTest, RecoveryOfAnEvictedDetachmentIsUnknownDetachment) {
+  DetachTwoKeepingOne();
   std::string bind2 =
       MakeBind(alice_, {.id = "pb:2", .bound_at = "2026-03-28T20:24:30Z", .via_node = node_id_});
   // detach:2 passed the bound: detach:1, the oldest, was evicted with its admission.
@@ -223,14 +231,7 @@ TEST_F(GateTest, RecoveryOfAnEvictedDetachmentIsUnknownDetachment) {
 
 // The retention bounds hold after every admission, not only from the next decision on.
 TEST_F(GateTest, RetentionBoundsHoldAfterTheAdmissionThatPassesThem) {
-  RetentionPolicy keep_one;
-  keep_one.max_count = 1;
-  gate_ = MakeGate(keep_one);
-  Admit(Attachment("attach:1", "client:1"));
-  Admit(Attachment("attach:2", "client:2"));
-  Admit(Detachment("detach:1", "attach:1", "client:1", "user-request", "2026-03-28T20:05:00Z"));
-  Admission second =
-      Admit(Detachment("detach:2", "attach:2", "client:2", "user-request", "2026-03-28T20:06:00Z"));
+  Admission second = DetachTwoKeepingOne();
   ASSERT_EQ(second.verdict, Verdict::kAdmitted) << CodeName(second.report.code);
   auto txn = ledger_->Begin();
   ASSERT_TRUE(txn.ok()) << txn.status().ToString();

@@ -145,7 +145,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) return OnReadError(ec);
     const auto& head = parser_->get();
     if (std::string why = MalformedHead(head); !why.empty()) {
-      return RefuseMalformed(fmt::format("malformed HTTP request: {}", why));
+      return RefuseMalformed(why);
     }
     head_request_ = head.method() == http::verb::head;
     auto expect = head[http::field::expect];
@@ -183,8 +183,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // Answers 400 and closes the connection: after a malformed head its framing is not known.
-  void RefuseMalformed(std::string message) {
-    SendAndClose(ErrorResponse(400, "bad-request", std::move(message)));
+  void RefuseMalformed(std::string_view why) {
+    SendAndClose(ErrorResponse(400, "bad-request", fmt::format("malformed HTTP request: {}", why)));
   }
 
   // Answers a request that was not read whole (nor routed), then closes the connection.
@@ -222,7 +222,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                fmt::format("the request head is over the limit of {} bytes",
                                            shared_->options.max_header_bytes));
     } else if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
-      return RefuseMalformed(fmt::format("malformed HTTP request: {}", ec.message()));
+      return RefuseMalformed(ec.message());
     } else {
       return Close();  // a transport error: nobody to answer
     }
@@ -280,26 +280,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->body() = std::move(response.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    Account(response, res->body().size());
+    // The answer to HEAD is the head alone, Content-Length included (RFC 9110 section 9.3.2):
+    // body bytes would be read by the client as the start of the next response.
+    Account(response, head_request_ ? 0 : res->body().size());
     stream_.expires_after(shared_->options.request_timeout);
-    if (head_request_) {
-      // The answer to HEAD is the head alone, Content-Length included (RFC 9110 section 9.3.2):
-      // body bytes would be read by the client as the start of the next response.
-      auto serializer = std::make_shared<http::response_serializer<http::string_body>>(*res);
-      http::async_write_header(stream_, *serializer,
-                               [self = shared_from_this(), res, serializer, keep_alive](
-                                   beast::error_code ec, std::size_t) {
-                                 if (ec || !keep_alive) return self->Close();
-                                 self->WaitForRequest();
-                               });
-      return;
-    }
-    http::async_write(
-        stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-          if (ec || !keep_alive) return self->Close();
-          self->WaitForRequest();
-        });
+    auto serializer = std::make_shared<http::response_serializer<http::string_body>>(*res);
+    auto written = [self = shared_from_this(), res, serializer, keep_alive](beast::error_code ec,
+                                                                            std::size_t) {
+      if (ec || !keep_alive) return self->Close();
+      self->WaitForRequest();
+    };
+    if (head_request_) return http::async_write_header(stream_, *serializer, std::move(written));
+    http::async_write(stream_, *serializer, std::move(written));
   }
 
   // Access log and request metrics for one answered request.
