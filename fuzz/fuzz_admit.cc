@@ -117,8 +117,9 @@ Expected Reference(const MemoryView& v, const Facts& f, const Context& c) {
   }
   if (f.kind == Kind::kDetachment) {
     auto evicted = v.evicted.find(f.id);
-    if (evicted != v.evicted.end() && evicted->second != f.digest) {
-      return reject(Code::kIdConflict);
+    if (evicted != v.evicted.end()) {
+      return evicted->second == f.digest ? Expected{Verdict::kDuplicate, Code::kOk}
+                                         : reject(Code::kIdConflict);
     }
   }
   if (f.serving_node != c.node_id || f.via_node != c.node_id) return reject(Code::kWrongNode);

@@ -207,7 +207,7 @@ TEST_F(GateScenarioTest, IdConflictAlsoAfterEviction) {
              Detach("detach:1", "attach:2", "client:2"), first},
             "--retain-max-count 1"),
       ElementsAre("admitted", "admitted", "admitted", "admitted", "admitted", "id-conflict",
-                  "already-detached"));
+                  "duplicate"));
   CommandResult shown = RunCommand(std::string(PODGATE_BINARY) + " show --db " + node_.db() +
                                    " --format json client:2");
   EXPECT_EQ(shown.exit_code, 0);

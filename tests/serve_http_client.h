@@ -141,6 +141,18 @@ class TestConnection {
     return true;
   }
 
+  // The raw body bytes up to and including `needle` (a body without framing, such as an
+  // HTTP/1.0 event stream); nullopt on close or timeout before it.
+  std::optional<std::string> ReadThrough(std::string_view needle) {
+    std::size_t at;
+    while ((at = buffer_.find(needle)) == std::string::npos) {
+      if (!Fill()) return std::nullopt;
+    }
+    std::string data = buffer_.substr(0, at + needle.size());
+    buffer_.erase(0, at + needle.size());
+    return data;
+  }
+
   // One chunk of a chunked body ("" for the last chunk); nullopt on close or timeout.
   std::optional<std::string> ReadChunk() {
     std::size_t line_end;

@@ -187,6 +187,11 @@ class LedgerTransaction : public LedgerView {
  public:
   // The stored bytes of an admitted artifact (for a duplicate's receipt), if held.
   virtual Result<std::optional<StoredArtifact>> GetArtifact(Kind kind, std::string_view id) = 0;
+  // The bytes detachment `id`, which ended attachment `attachment_id`, was admitted with, read
+  // back from the event log once retention has evicted it (the receipt of its duplicate), if
+  // the log holds that admission. A held detachment is read with GetArtifact.
+  virtual Result<std::optional<StoredArtifact>> GetEvictedDetachment(
+      std::string_view id, std::string_view attachment_id) = 0;
 
   // Records an admitted fact with its stored bytes and returns its sequence number. The
   // record's seq and state fields are ignored. A detachment marks its attachment detached, a

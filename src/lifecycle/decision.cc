@@ -139,11 +139,14 @@ Result<Decision> DecideDetachment(LedgerView& view, const Facts& f, const Contex
   if (!held.ok()) return held.status();
   if (auto d = CheckId(*held, f)) return *d;
   if (!*held) {
-    // Retention forgets a detachment, not its id: the same content goes on to the rules below
-    // (its attachment is detached by it: already-detached), other content is a conflict.
+    // Retention forgets a detachment, not its admission: the same content is still a
+    // duplicate (its receipt is read back from the log; first_seq is not known here), other
+    // content a conflict. An eviction recorded before digests were kept (empty digest) cannot
+    // tell the two apart and conflicts with any content.
     auto evicted = view.FindEvictedDetachment(f.id);
     if (!evicted.ok()) return evicted.status();
-    if (*evicted && **evicted != f.digest) {
+    if (*evicted) {
+      if (!(*evicted)->empty() && **evicted == f.digest) return Duplicate(0);
       return Reject(Code::kIdConflict, kDetachmentIdPath,
                     fmt::format("detachment {} was admitted before with {} content and has since "
                                 "been evicted by retention; the id stays taken",

@@ -68,7 +68,9 @@ struct Decision {
   Code code = Code::kOk;  // the rejection's code
   std::string path;       // JSON Pointer of the field at fault
   std::string message;
-  std::uint64_t first_seq = 0;  // duplicate: the sequence number of the first admission
+  // Duplicate: the sequence number of the first admission; 0 for a detachment retention has
+  // evicted (the view keeps its id and digest, not its number: LedgerView::FindEvictedDetachment).
+  std::uint64_t first_seq = 0;
   // Admitted: the record to store.
   std::variant<std::monostate, AttachmentRecord, DetachmentRecord, RecoveryRecord> record;
 };

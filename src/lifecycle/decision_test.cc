@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <variant>
+
 #include "lifecycle/memory_view.h"
 
 namespace podgate::lifecycle {
@@ -232,10 +234,10 @@ TEST_F(DetachmentTest, DuplicateAndIdConflict) {
   EXPECT_EQ(view_.detachments.at("detach:1").reason, "user-request");
 }
 
-// Retention forgets a detachment but not its id (DESIGN.md section 3: the first admitted record
-// for an id is never overwritten): another detachment under an evicted id is an id conflict,
-// also one that names another, live attachment; the same content is refused by the rules
-// that follow (its attachment is detached by it).
+// Retention forgets a detachment but not its admission (DESIGN.md section 3: the first admitted
+// record for an id is never overwritten; a duplicate repeats the first admission): another
+// detachment under an evicted id is an id conflict, also one that names another, live
+// attachment; the same content is a duplicate, even from a caller without the rights it needed.
 TEST_F(DetachmentTest, EvictedIdStaysTaken) {
   ExpectAdmitted(Attachment("attach:2", "client:2"));
   ExpectAdmitted(Detachment("detach:1", "attach:1", "client:1"));
@@ -244,8 +246,15 @@ TEST_F(DetachmentTest, EvictedIdStaysTaken) {
   other.digest = "digest:other";
   ExpectRejected(other, Code::kIdConflict, "/detachment~1id");
   EXPECT_FALSE(view_.attachments.at("attach:2").detached_by);
-  ExpectRejected(Detachment("detach:1", "attach:1", "client:1"), Code::kAlreadyDetached,
-                 "/attachment~1id");
+  Decision again = Run(Detachment("detach:1", "attach:1", "client:1"));
+  EXPECT_EQ(again.verdict, Verdict::kDuplicate);
+  EXPECT_EQ(again.first_seq, 0u);  // the view no longer holds its number
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(again.record));
+  ExpectAdmitted(Attachment("attach:3", "client:3"));
+  ExpectAdmitted(Detachment("detach:3", "attach:3", "client:3", "policy"), Rights::kOperator);
+  view_.Evict("detach:3");
+  EXPECT_EQ(Run(Detachment("detach:3", "attach:3", "client:3", "policy")).verdict,
+            Verdict::kDuplicate);
   // An eviction recorded before digests were kept: any content under that id conflicts.
   view_.evicted["detach:1"] = "";
   ExpectRejected(Detachment("detach:1", "attach:1", "client:1"), Code::kIdConflict,

@@ -252,6 +252,9 @@ Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
     }
     case Verdict::kDuplicate: {
       auto stored = txn->GetArtifact(k, facts.id);
+      if (stored.ok() && !*stored && k == Kind::kDetachment) {
+        stored = txn->GetEvictedDetachment(facts.id, facts.ref_id);  // retention evicted it
+      }
       if (!stored.ok()) return stored.status();
       if (!*stored) return Status(Code::kInternal, "a duplicate's first admission is not held");
       a.verdict = Verdict::kDuplicate;

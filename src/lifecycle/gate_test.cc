@@ -253,6 +253,38 @@ TEST_F(GateTest, RetentionBoundsHoldAfterTheAdmissionThatPassesThem) {
   EXPECT_TRUE((*later)->FindEvictedDetachment("detach:3")->has_value());
 }
 
+// A detachment evicted with its own admission (already past max-age) and posted again is a
+// duplicate: the answer repeats its first admission, receipt and number, read back from the
+// log; nothing is recorded but the verdict. Other content under its id stays a conflict.
+TEST_F(GateTest, AnEvictedDetachmentPostedAgainIsADuplicateOfItsAdmission) {
+  RetentionPolicy one_hour;
+  one_hour.max_age_seconds = 3600;
+  gate_ = MakeGate(one_hour);
+  Admit(Attachment("attach:1", "client:1"));
+  std::string detachment =
+      Detachment("detach:1", "attach:1", "client:1", "user-request", "2026-03-28T19:50:00Z");
+  Admission first = Admit(detachment);
+  ASSERT_EQ(first.verdict, Verdict::kAdmitted) << CodeName(first.report.code);
+  ASSERT_FALSE(ledger_->GetArtifact(Kind::kDetachment, "detach:1")->has_value());
+  auto events = ledger_->EventsAfter(0, 100);
+  ASSERT_TRUE(events.ok());
+
+  Admission again = Admit(detachment);
+  EXPECT_EQ(again.verdict, Verdict::kDuplicate) << CodeName(again.report.code);
+  EXPECT_EQ(again.receipt, first.receipt);
+  EXPECT_EQ(again.seq, first.seq);
+  EXPECT_EQ(ledger_->EventsAfter(0, 100)->size(), events->size());
+  auto history = ledger_->VerdictHistory(Kind::kDetachment, "detach:1");
+  ASSERT_TRUE(history.ok());
+  ASSERT_FALSE(history->empty());
+  EXPECT_EQ(history->back().verdict, Verdict::kDuplicate);
+  EXPECT_EQ(history->back().fact_seq, first.seq);
+
+  Admission other =
+      Admit(Detachment("detach:1", "attach:1", "client:1", "device-loss", "2026-03-28T19:50:00Z"));
+  EXPECT_EQ(other.report.code, Code::kIdConflict);
+}
+
 TEST_F(GateTest, SessionExpiryMintsOneAttestedDetachmentPerExpiredAttachment) {
   Admit(Attachment("attach:old", "client:old", "2026-03-28T19:42:00Z"));
   Admit(Attachment("attach:new", "client:new", "2026-03-28T20:50:00Z"));

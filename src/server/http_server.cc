@@ -51,13 +51,22 @@ std::uint64_t MicrosSince(Clock::time_point start) {
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
 }
 
-// The stream body of an event-stream response: the head is sent once, then chunks.
+// The stream body of an event-stream response: the head is sent once, then chunks. HTTP/1.0
+// has no chunked coding (RFC 9112 section 6.1: no Transfer-Encoding unless the request is
+// HTTP/1.1 or later), so an HTTP/1.0 client gets the events unframed, ended by the close.
 constexpr std::string_view kStreamHead =
     "HTTP/1.1 200 OK\r\n"
     "Content-Type: text/event-stream\r\n"
     "Cache-Control: no-store\r\n"
     "X-Accel-Buffering: no\r\n"
     "Transfer-Encoding: chunked\r\n"
+    "\r\n";
+constexpr std::string_view kStreamHeadHttp10 =
+    "HTTP/1.1 200 OK\r\n"
+    "Content-Type: text/event-stream\r\n"
+    "Cache-Control: no-store\r\n"
+    "X-Accel-Buffering: no\r\n"
+    "Connection: close\r\n"
     "\r\n";
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -235,6 +244,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto message = parser_->release();
     parser_.reset();
     keep_alive_ = message.keep_alive();
+    chunked_stream_ = message.version() >= 11;
 
     HttpRequest request;
     request.method = std::string(message.method_string());
@@ -333,13 +343,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
       });
     });
-    WriteChunk(std::string(kStreamHead), /*raw=*/true);
+    WriteChunk(std::string(chunked_stream_ ? kStreamHead : kStreamHeadHttp10), /*raw=*/true);
   }
 
   // Writes `text` (as one chunk unless raw), then pumps the stream again.
   void WriteChunk(std::string text, bool raw = false) {
     auto out = std::make_shared<std::string>();
-    if (raw) {
+    if (raw || !chunked_stream_) {
       *out = std::move(text);
     } else {
       *out = fmt::format("{:x}\r\n{}\r\n", text.size(), text);
@@ -368,6 +378,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void EndStream() {
+    if (!chunked_stream_) return Close();  // the close ends an HTTP/1.0 stream
     auto out = std::make_shared<std::string>("0\r\n\r\n");
     stream_.expires_after(std::chrono::seconds(1));
     asio::async_write(
@@ -403,6 +414,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point started_ = Clock::now();
   Phase phase_ = Phase::kIdle;
   bool keep_alive_ = false;
+  bool chunked_stream_ = true;  // false for HTTP/1.0: the stream is ended by the close
   bool closing_ = false;
   bool closed_ = false;
   bool notified_ = false;

@@ -273,6 +273,33 @@ TEST_F(HttpServerTest, StreamWakesUpOnNotifyAndSendsHeartbeats) {
   EXPECT_NE(got.find("data: 1\n\ndata: 2\n\n"), std::string::npos) << got;
 }
 
+// HTTP/1.0 has no chunked coding: its event stream comes unframed and ends with the close.
+TEST_F(HttpServerTest, Http10StreamIsUnframedAndEndedByTheClose) {
+  ServerOptions o = Small();
+  o.idle_timeout = std::chrono::seconds(10);
+  Start(o);
+  TestConnection c(port_);
+  ASSERT_TRUE(c.Send("GET /stream HTTP/1.0\r\n\r\n"));
+  HttpResult head;
+  ASSERT_TRUE(c.ReadHead(&head));
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-type"), "text/event-stream");
+  EXPECT_EQ(head.Header("transfer-encoding"), "");
+  EXPECT_EQ(head.Header("connection"), "close");
+  EXPECT_EQ(c.ReadThrough("\n\n"), ": hb\n\n");
+  handler_.produced_.store(2);
+  notifier_.Notify();
+  std::string got;
+  while (got.find("data: 2\n\n") == std::string::npos) {
+    auto next = c.ReadThrough("\n\n");
+    ASSERT_TRUE(next);
+    if (*next != ": hb\n\n") got += *next;
+  }
+  EXPECT_EQ(got, "data: 1\n\ndata: 2\n\n");
+  server_->Shutdown();
+  EXPECT_TRUE(c.WaitClosed());
+}
+
 TEST_F(HttpServerTest, ShutdownFinishesInFlightRequests) {
   Start();
   TestConnection idle(port_);

@@ -696,6 +696,13 @@ constexpr Sql kArtifactOfAttachment{
 constexpr Sql kArtifactOfDetachment{
     "artifact_of_detachment",
     "SELECT e.json, e.seq FROM detachments t JOIN events e ON e.seq = t.seq WHERE t.id = $1"};
+// An evicted detachment's admission, found through its attachment (never deleted, and named
+// by the detachment's own content) and that client instance's events (events_client).
+constexpr Sql kEvictedDetachmentAdmission{
+    "evicted_detachment_admission",
+    "SELECT e.json, e.seq FROM attachments t JOIN events e "
+    "ON e.client_instance = t.client_instance WHERE t.id = $2 AND t.detached_by = $1 "
+    "AND e.type = 'detached' AND e.artifact_id = $1 AND e.ref_id = $2"};
 constexpr Sql kArtifactOfRecovery{
     "artifact_of_recovery",
     "SELECT e.json, e.seq FROM recoveries t JOIN events e ON e.seq = t.seq WHERE t.id = $1"};
@@ -902,6 +909,8 @@ class PostgresTransaction final : public LedgerTransaction {
   Result<std::optional<RecoveryRecord>> FindRecoveryOfDetachment(
       std::string_view detachment_id) override;
   Result<std::optional<StoredArtifact>> GetArtifact(Kind kind, std::string_view id) override;
+  Result<std::optional<StoredArtifact>> GetEvictedDetachment(
+      std::string_view id, std::string_view attachment_id) override;
   Result<std::uint64_t> RecordAttachment(const AttachmentRecord& record, std::string_view json,
                                          Timestamp recorded_at) override;
   Result<std::uint64_t> RecordDetachment(const DetachmentRecord& record, std::string_view json,
@@ -1243,6 +1252,19 @@ Result<std::optional<RecoveryRecord>> PostgresTransaction::FindRecoveryOfDetachm
 Result<std::optional<StoredArtifact>> PostgresTransaction::GetArtifact(Kind kind,
                                                                        std::string_view id) {
   return ledger_->ArtifactOf(kind, id);
+}
+
+Result<std::optional<StoredArtifact>> PostgresTransaction::GetEvictedDetachment(
+    std::string_view id, std::string_view attachment_id) {
+  if (HasNul(id) || HasNul(attachment_id)) return std::optional<StoredArtifact>();
+  auto found = ledger_->FindAll<StoredArtifact>(
+      "read an evicted detachment's admission", kEvictedDetachmentAdmission,
+      Params().Text(id).Text(attachment_id), [](const Row& r) {
+        return StoredArtifact{r.Text(0), static_cast<std::uint64_t>(r.Int(1))};
+      });
+  if (!found.ok()) return found.status();
+  if (found->empty()) return std::optional<StoredArtifact>();
+  return std::optional<StoredArtifact>(std::move(found->front()));
 }
 
 Result<std::uint64_t> PostgresTransaction::Record(std::string_view what, std::string_view id,

@@ -287,6 +287,36 @@ TEST_P(EngineTest, MigratesAnOlderSchemaOnOpenKeepingItsData) {
   ASSERT_TRUE(txn->Commit().ok());
 }
 
+// A duplicate of an evicted detachment repeats its first admission: the log still holds the
+// bytes, found through the attachment it ended, on both engines.
+TEST_P(EngineTest, EvictedDetachmentIsReadBackFromTheLog) {
+  auto ledger = Open();
+  auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:1", "client:1"), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:2", "client:1x"), "{}", kNow).ok());
+  auto seq = txn->RecordDetachment(Det("detach:1", "attach:1", "client:1"), R"({"d":1})", kNow);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  ASSERT_TRUE(txn->RecordDetachment(Det("detach:2", "attach:2", "client:1x"), "{}", kNow).ok());
+  RetentionPolicy none_kept;
+  none_kept.max_count = 0;
+  ASSERT_TRUE(txn->ApplyRetention(none_kept, kNow).ok());
+  ASSERT_FALSE(txn->GetArtifact(Kind::kDetachment, "detach:1")->has_value());
+  auto back = txn->GetEvictedDetachment("detach:1", "attach:1");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_TRUE(back->has_value());
+  EXPECT_EQ((*back)->json, R"({"d":1})");
+  EXPECT_EQ((*back)->seq, *seq);
+  // Only through the attachment it ended.
+  for (auto [id, attachment] :
+       {std::pair{"detach:1", "attach:2"}, std::pair{"detach:2", "attach:1"},
+        std::pair{"detach:9", "attach:1"}}) {
+    auto none = txn->GetEvictedDetachment(id, attachment);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_FALSE(none->has_value()) << id << " of " << attachment;
+  }
+  ASSERT_TRUE(txn->Commit().ok());
+}
+
 // An evicted detachment's id stays taken (DESIGN.md section 3: the first admitted record for an
 // id is never overwritten), on both engines: ids evicted before the engine kept them (SQLite
 // version 3, PostgreSQL version 2) are read back from the log without a digest, later ones

@@ -444,6 +444,12 @@ constexpr const char* kArtifactOfAttachment =
     "SELECT e.json, e.seq FROM attachments t JOIN events e ON e.seq = t.seq WHERE t.id = ?1";
 constexpr const char* kArtifactOfDetachment =
     "SELECT e.json, e.seq FROM detachments t JOIN events e ON e.seq = t.seq WHERE t.id = ?1";
+// An evicted detachment's admission, found through its attachment (never deleted, and named
+// by the detachment's own content) and that client instance's events (events_client).
+constexpr const char* kEvictedDetachmentAdmission =
+    "SELECT e.json, e.seq FROM attachments t JOIN events e "
+    "ON e.client_instance = t.client_instance WHERE t.id = ?2 AND t.detached_by = ?1 "
+    "AND e.type = 'detached' AND e.artifact_id = ?1 AND e.ref_id = ?2";
 constexpr const char* kArtifactOfRecovery =
     "SELECT e.json, e.seq FROM recoveries t JOIN events e ON e.seq = t.seq WHERE t.id = ?1";
 
@@ -619,6 +625,8 @@ class SqliteTransaction final : public LedgerTransaction {
   Result<std::optional<RecoveryRecord>> FindRecoveryOfDetachment(
       std::string_view detachment_id) override;
   Result<std::optional<StoredArtifact>> GetArtifact(Kind kind, std::string_view id) override;
+  Result<std::optional<StoredArtifact>> GetEvictedDetachment(
+      std::string_view id, std::string_view attachment_id) override;
   Result<std::uint64_t> RecordAttachment(const AttachmentRecord& record, std::string_view json,
                                          Timestamp recorded_at) override;
   Result<std::uint64_t> RecordDetachment(const DetachmentRecord& record, std::string_view json,
@@ -1168,6 +1176,21 @@ Result<std::optional<RecoveryRecord>> SqliteTransaction::FindRecoveryOfDetachmen
 Result<std::optional<StoredArtifact>> SqliteTransaction::GetArtifact(Kind kind,
                                                                      std::string_view id) {
   return ledger_->ArtifactOf(kind, id);
+}
+
+Result<std::optional<StoredArtifact>> SqliteTransaction::GetEvictedDetachment(
+    std::string_view id, std::string_view attachment_id) {
+  std::optional<Stmt> holder;
+  auto stmt = ledger_->Get(kEvictedDetachmentAdmission, &holder);
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Text(1, id).Text(2, attachment_id);
+  int rc = (*stmt)->Step();
+  if (rc == SQLITE_ROW) {
+    return std::optional<StoredArtifact>(
+        StoredArtifact{(*stmt)->ColText(0), static_cast<std::uint64_t>((*stmt)->ColInt(1))});
+  }
+  if (rc == SQLITE_DONE) return std::optional<StoredArtifact>();
+  return SqlError(ledger_->conn().db(), "read an evicted detachment's admission");
 }
 
 Result<std::uint64_t> SqliteTransaction::RecordAttachment(const AttachmentRecord& r,
