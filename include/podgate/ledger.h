@@ -261,6 +261,14 @@ struct LedgerOptions {
 // error that names the supported ones.
 Result<std::unique_ptr<Ledger>> OpenLedger(std::string_view url, LedgerOptions options = {});
 
+// Process-wide settings of the embedded SQLite engine that podgate runs with; a program calls
+// it once, before it opens its first ledger (the podgate binary does, first thing in main).
+// It turns off SQLite's memory statistics, which take a process-wide mutex on every
+// allocation SQLite makes (docs/PERFORMANCE.md, "admit": 4-5 % of the CPU of an admission).
+// Returns false, changing nothing, once SQLite is initialised (any ledger opened before).
+// Not thread-safe: call it before any thread uses SQLite.
+bool TuneSqliteForThisProcess();
+
 // The ledger URL as messages and logs may show it: a PostgreSQL URL without its password.
 std::string RedactLedgerUrl(std::string_view url);
 

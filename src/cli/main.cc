@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "podgate/ledger.h"
 
 namespace podgate::cli {
 namespace {
@@ -267,4 +268,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace podgate::cli
 
-int main(int argc, char** argv) { return podgate::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  podgate::TuneSqliteForThisProcess();  // before any ledger is opened (podgate/ledger.h)
+  return podgate::cli::Main(argc, argv);
+}

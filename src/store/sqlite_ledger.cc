@@ -1436,3 +1436,12 @@ Result<std::unique_ptr<Ledger>> OpenSqliteLedger(const std::string& path,
 }
 
 }  // namespace podgate::store
+
+namespace podgate {
+
+bool TuneSqliteForThisProcess() {
+  // SQLITE_MISUSE once SQLite is initialised: then nothing changes.
+  return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+}
+
+}  // namespace podgate

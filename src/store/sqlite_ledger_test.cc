@@ -179,6 +179,25 @@ TEST(LedgerUrlTest, SupportedAndUnsupportedSchemes) {
   EXPECT_EQ(missing_dir.status().code(), Code::kStorage);
 }
 
+// CTest runs each test in a process of its own, so this one finds SQLite not yet initialised;
+// run with the others in one process it skips.
+TEST(SqliteProcessTest, TuningTurnsMemoryStatisticsOffBeforeTheFirstLedgerOnly) {
+  if (!TuneSqliteForThisProcess()) {
+    GTEST_SKIP() << "SQLite was initialised by an earlier test of this process";
+  }
+  auto ledger = OpenLedger("sqlite::memory:");
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  auto txn = (*ledger)->Begin();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  AttachmentRecord a;
+  a.id = "attach:1";
+  a.client_instance = "client:1";
+  ASSERT_TRUE((*txn)->RecordAttachment(a, "{}", Timestamp{}).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ(sqlite3_memory_used(), 0);       // nothing counted: the statistics are off
+  EXPECT_FALSE(TuneSqliteForThisProcess());  // too late now
+}
+
 TEST(SqliteLedgerTest, RecordsAndFindsEachKindWithIncreasingSequenceNumbers) {
   auto ledger = Open("sqlite::memory:");
   auto txn = Begin(*ledger);
