@@ -107,6 +107,7 @@ RC_GTEST_PROP(GateProperty, LifecycleInvariantsHoldOverRandomInterleavings, ()) 
 
   std::vector<std::string> submitted;                        // every artifact, in order
   std::map<std::string, std::string> receipts;               // kind/id -> first receipt
+  std::map<std::string, std::uint64_t> first_seq;            // kind/id -> its admission's number
   std::map<std::string, std::string> admitted_as;            // kind/id -> bytes first submitted
   std::map<std::string, int> detachments_of, recoveries_of;  // per attachment / detachment
   std::map<std::string, std::string> attachment_client;      // attachment id -> client
@@ -175,6 +176,7 @@ RC_GTEST_PROP(GateProperty, LifecycleInvariantsHoldOverRandomInterleavings, ()) 
     if (a.verdict == Verdict::kAdmitted) {
       RC_ASSERT(receipts.count(key) == 0u);  // an id is admitted at most once
       receipts[key] = a.receipt;
+      first_seq[key] = a.seq;
       admitted_as[key] = artifact;
       if (*a.report.kind == Kind::kAttachment) {
         RC_ASSERT(live.insert(a.report.id).second);
@@ -200,6 +202,7 @@ RC_GTEST_PROP(GateProperty, LifecycleInvariantsHoldOverRandomInterleavings, ()) 
     } else if (a.verdict == Verdict::kDuplicate) {
       RC_ASSERT(receipts.count(key) == 1u);
       RC_ASSERT(a.receipt == receipts[key]);
+      RC_ASSERT(a.seq == first_seq[key]);
     } else {
       RC_ASSERT(a.report.code != Code::kOk);
     }
@@ -243,6 +246,7 @@ RC_GTEST_PROP(GateProperty, LifecycleInvariantsHoldOverRandomInterleavings, ()) 
     RC_ASSERT(replay.ok());
     RC_ASSERT(replay->verdict == Verdict::kDuplicate);
     RC_ASSERT(replay->receipt == receipts[key]);
+    RC_ASSERT(replay->seq == first_seq[key]);
   }
   RC_ASSERT((*gate)->Commit().ok());
   auto after = (*ledger)->EventsAfter(0, 1'000'000);

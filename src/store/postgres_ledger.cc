@@ -697,12 +697,17 @@ constexpr Sql kArtifactOfDetachment{
     "artifact_of_detachment",
     "SELECT e.json, e.seq FROM detachments t JOIN events e ON e.seq = t.seq WHERE t.id = $1"};
 // An evicted detachment's admission, found through its attachment (never deleted, and named
-// by the detachment's own content) and that client instance's events (events_client).
+// by the detachment's own content): the first matching event of that client instance after
+// the attachment's own (events_client from the attachment's position on). A client instance
+// has one live attachment at a time, so between the attachment and its detachment the log
+// holds no other attachment's events for it, and the read does not grow with the client
+// instance's history before or after.
 constexpr Sql kEvictedDetachmentAdmission{
     "evicted_detachment_admission",
     "SELECT e.json, e.seq FROM attachments t JOIN events e "
-    "ON e.client_instance = t.client_instance WHERE t.id = $2 AND t.detached_by = $1 "
-    "AND e.type = 'detached' AND e.artifact_id = $1 AND e.ref_id = $2"};
+    "ON e.client_instance = t.client_instance AND e.seq > t.seq WHERE t.id = $2 "
+    "AND t.detached_by = $1 AND e.type = 'detached' AND e.artifact_id = $1 "
+    "AND e.ref_id = $2 ORDER BY e.seq LIMIT 1"};
 constexpr Sql kArtifactOfRecovery{
     "artifact_of_recovery",
     "SELECT e.json, e.seq FROM recoveries t JOIN events e ON e.seq = t.seq WHERE t.id = $1"};

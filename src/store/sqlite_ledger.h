@@ -31,6 +31,9 @@ inline constexpr int kSqliteSchemaVersion = 4;
 // related client instance (a recovery's former device). Exposed for the test that checks its
 // plan searches both indexes instead of scanning the log.
 extern const char* const kSqliteClientHistory;
+// The read of an evicted detachment's admission (for its duplicate), exposed for the test that
+// checks it starts at its attachment's position in the client instance's events.
+extern const char* const kSqliteEvictedDetachmentAdmission;
 
 // Opens (creating when missing) the SQLite ledger at `path` (":memory:" for a private
 // in-memory database) and migrates it to options.schema_version (0: the latest).

@@ -802,6 +802,38 @@ TEST(SqliteLedgerTest, ClientHistorySearchesBothIndexes) {
   EXPECT_TRUE(empty->empty());
 }
 
+// A duplicate of an evicted detachment is answered on the gate's only writer thread: its read
+// must not grow with the client instance's history (a participant can lengthen that at will by
+// attaching and detaching again), so it starts at the attachment's own event.
+TEST(SqliteLedgerTest, EvictedDetachmentIsReadFromItsAttachmentOn) {
+  TempDir dir;
+  std::string path = dir.File("ledger.db");
+  auto ledger = Open("sqlite:" + path);
+  auto txn = Begin(*ledger);
+  for (int i = 0; i < 50; ++i) {  // a long history of client:1 before attach:last
+    std::string n = std::to_string(i);
+    ASSERT_TRUE(txn->RecordAttachment(Att("attach:" + n, "client:1"), "{}", kNow).ok());
+    ASSERT_TRUE(
+        txn->RecordDetachment(Det("detach:" + n, "attach:" + n, "client:1"), "{}", kNow).ok());
+  }
+  ASSERT_TRUE(txn->RecordAttachment(Att("attach:last", "client:1"), "{}", kNow).ok());
+  auto seq =
+      txn->RecordDetachment(Det("detach:last", "attach:last", "client:1"), "{\"x\":1}", kNow);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  RetentionPolicy none_kept;
+  none_kept.max_count = 0;
+  ASSERT_TRUE(txn->ApplyRetention(none_kept, kNow).ok());
+  auto back = txn->GetEvictedDetachment("detach:last", "attach:last");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->seq, *seq);
+  ASSERT_TRUE(txn->Commit().ok());
+
+  std::string plan =
+      QueryAll(path, std::string("EXPLAIN QUERY PLAN ") + kSqliteEvictedDetachmentAdmission);
+  EXPECT_THAT(plan, HasSubstr("USING INDEX events_client (client_instance=? AND rowid>?)")) << plan;
+  EXPECT_THAT(plan, ::testing::Not(HasSubstr("SCAN"))) << plan;
+}
+
 TEST(SqliteLedgerTest, LiveAttachmentsAttachedBeforeACutoff) {
   auto ledger = Open("sqlite::memory:");
   auto txn = Begin(*ledger);
