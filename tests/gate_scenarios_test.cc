@@ -12,6 +12,7 @@
 
 #include "gate_artifacts.h"
 #include "gate_cli.h"
+#include "podgate/gate.h"
 #include "podgate/proof.h"
 
 namespace podgate::testing {
@@ -35,6 +36,7 @@ class GateScenarioTest : public ::testing::Test {
     WriteFile(path, text);
     CommandResult r = RunCommand(node_.AdmitCommand(options + " --ndjson " + path, kNow));
     exit_code_ = r.exit_code;
+    out_ = r.out;
     lines_ = ParseVerdicts(r.out);
     std::vector<std::string> outcomes;
     for (const auto& line : lines_) {
@@ -68,6 +70,7 @@ class GateScenarioTest : public ::testing::Test {
       MakeBind(bob_, {.id = "pb:bob", .bound_at = "2026-03-28T19:20:00Z", .via_node = node_.id()});
   int runs_ = 0;
   int exit_code_ = -1;
+  std::string out_;  // the last run's standard output
   std::vector<VerdictLine> lines_;
 };
 
@@ -156,6 +159,26 @@ TEST_F(GateScenarioTest, ClientBusy) {
                      Detach("detach:1", "attach:1", "client:1"),
                      Attach("attach:3", "client:1", "2026-03-28T20:30:00Z")}),
               ElementsAre("admitted", "client-busy", "admitted", "admitted"));
+}
+
+// Identifiers past kMaxIdentifierBytes are refused before the ledger, on both engines alike
+// (PostgreSQL cannot index them: the whole group commit failed, the valid artifacts in it too),
+// and the artifacts around them are admitted in the same run.
+TEST_F(GateScenarioTest, OverlongIdentifiersAreRefusedBeforeTheLedger) {
+  const std::string longest(kMaxIdentifierBytes - 7, 'x');  // "attach:" + it: at the limit
+  const std::string over = longest + "y";
+  EXPECT_THAT(
+      Admit({Attach("attach:1", "client:1"), Attach("attach:" + over, "client:2"),
+             Attach("attach:2", "client:" + std::string(kMaxIdentifierBytes, 'c')),
+             Attach("attach:" + longest, "client:3"), Detach("detach:1", "attach:1", "client:1"),
+             Detach("detach:" + over, "attach:1", "client:1"),
+             Detach("detach:3", "attach:" + longest, "client:3")}),
+      ElementsAre("admitted", "malformed-json", "malformed-json", "admitted", "admitted",
+                  "malformed-json", "admitted"));
+  EXPECT_EQ(exit_code_, 1);
+  EXPECT_THAT(out_, HasSubstr("\"path\":\"/attachment~1id\"")) << out_;
+  EXPECT_THAT(out_, HasSubstr("\"path\":\"/client-instance~1id\"")) << out_;
+  EXPECT_THAT(out_, HasSubstr("this gate admits identifiers of at most 2048 bytes")) << out_;
 }
 
 TEST_F(GateScenarioTest, AlreadyDetached) {

@@ -1241,8 +1241,15 @@ class Catalogue {
              Detach("detach:1", std::string("attach:x\0y", 9), "client:1"));
     admitted("ids/nul-suffixed-client-is-another-client",
              {Attach("attach:1", std::string("client:1\0", 9))}, Attach("attach:2", "client:1"));
-    admitted("ids/60000-char-attachment-id", {},
-             Attach("attach:" + std::string(60000, 'x'), "client:1"));
+    // Identifiers are bounded by the gate (kMaxIdentifierBytes: the ledger indexes them).
+    rejected("ids/60000-char-attachment-id", {},
+             Attach("attach:" + std::string(60000, 'x'), "client:1"), Code::kMalformedJson,
+             "/attachment~1id");
+    admitted("ids/2048-byte-attachment-id-is-the-longest", {},
+             Attach("attach:" + std::string(kMaxIdentifierBytes - 7, 'x'), "client:1"));
+    rejected("ids/2049-byte-client-instance", {},
+             Attach("attach:1", "client:" + std::string(kMaxIdentifierBytes - 6, 'x')),
+             Code::kMalformedJson, "/client-instance~1id");
     admitted("ids/trailing-space-is-another-client", {a1}, Attach("attach:2", "client:1 "));
   }
 

@@ -55,6 +55,14 @@ enum class Rights : std::uint8_t { kParticipant, kOperator, kGate };
 // "participant", "operator", "gate".
 std::string_view RightsName(Rights rights);
 
+// The longest identifier the gate admits, in bytes of UTF-8: an artifact's own id, the id it
+// names (a detachment's attachment, a recovery's detachment) and its client instance. The
+// ledger indexes them, and PostgreSQL refuses an index entry of more than 2704 bytes, which
+// would fail the whole group commit it is in; the schema sets no bound. A longer one is
+// refused before the ledger, as `malformed-json` (a size limit, like the artifact's), naming
+// the member. The gate's own session-expired detachments may exceed it by their id's prefix.
+inline constexpr std::size_t kMaxIdentifierBytes = 2048;
+
 struct GateOptions {
   std::string node_id;              // "node:did:key:z...": must be the node key's identity
   std::int64_t skew_seconds = 300;  // tolerated clock skew

@@ -188,9 +188,13 @@ int RunAdmit(const AdmitOptions& options) {
   Status fatal;
 
   // Commits the batch, then (and only then) prints its verdicts.
+  bool commit_outcome_unknown = false;
   auto commit = [&]() {
     if (Status s = (*gate)->Commit(); !s.ok()) {
       fatal = s;
+      // A commit whose answer was lost (PostgreSQL: the connection dropped after COMMIT was
+      // sent) may have been applied: say so rather than that it was not.
+      commit_outcome_unknown = s.code() == Code::kUnavailable;
       return;
     }
     for (auto& p : pending) {
@@ -243,9 +247,12 @@ int RunAdmit(const AdmitOptions& options) {
   if (fatal.ok()) commit();
   if (!fatal.ok()) {
     reporter.Flush();
-    fmt::print(stderr,
-               "podgate: {}\npodgate: stopped; verdicts not printed above were not committed\n",
-               fatal.ToString());
+    fmt::print(stderr, "podgate: {}\npodgate: stopped; {}\n", fatal.ToString(),
+               commit_outcome_unknown
+                   ? "the last group commit may or may not have been applied: its verdicts "
+                     "were not printed; admit the same input again (what was committed answers "
+                     "duplicate)"
+                   : "verdicts not printed above were not committed");
     return 2;
   }
   return reporter.Finish();

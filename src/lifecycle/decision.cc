@@ -262,6 +262,25 @@ Result<Decision> DecideRecovery(LedgerView& view, const Facts& f, const Context&
 
 }  // namespace
 
+std::optional<Violation> FindOverlongIdentifier(const Facts& facts, std::size_t limit) {
+  std::string_view ref_path =
+      facts.kind == Kind::kRecovery ? kFromDetachmentPath : kAttachmentIdPath;
+  const std::pair<std::string_view, const std::string*> identifiers[] = {
+      {IdPath(facts.kind), &facts.id},
+      {ref_path, &facts.ref_id},
+      {kClientPath, &facts.client_instance},
+  };
+  for (const auto& [path, value] : identifiers) {
+    if (value->size() <= limit) continue;
+    return Violation{std::string(path), "maxBytes",
+                     fmt::format("is {} bytes long; this gate admits identifiers of at most {} "
+                                 "bytes (UTF-8)",
+                                 value->size(), limit),
+                     std::nullopt};
+  }
+  return std::nullopt;
+}
+
 bool IsNodeReason(std::string_view reason) {
   return reason == "session-expired" || reason == "policy" || reason == "operator-action";
 }

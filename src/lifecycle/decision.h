@@ -28,7 +28,9 @@
 #ifndef PODGATE_LIFECYCLE_DECISION_H_
 #define PODGATE_LIFECYCLE_DECISION_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -74,6 +76,11 @@ struct Decision {
   // Admitted: the record to store.
   std::variant<std::monostate, AttachmentRecord, DetachmentRecord, RecoveryRecord> record;
 };
+
+// The first identifier of `facts` the ledger indexes (its id, the id it names, its client
+// instance) that is longer than `limit` bytes, as a violation naming its member; nullopt when
+// all fit (kMaxIdentifierBytes in podgate/gate.h says why there is a limit).
+std::optional<Violation> FindOverlongIdentifier(const Facts& facts, std::size_t limit);
 
 // True for the node reasons of a detachment: session-expired, policy, operator-action.
 bool IsNodeReason(std::string_view reason);

@@ -261,6 +261,33 @@ TEST_F(DetachmentTest, EvictedIdStaysTaken) {
                  "/detachment~1id");
 }
 
+TEST(OverlongIdentifierTest, NamesTheFirstIdentifierPastTheLimit) {
+  Facts f;
+  f.kind = Kind::kRecovery;
+  f.id = std::string(8, 'i');
+  f.ref_id = std::string(8, 'r');
+  f.client_instance = std::string(8, 'c');
+  EXPECT_FALSE(FindOverlongIdentifier(f, 8));
+  for (auto [field, path] :
+       {std::pair{&f.client_instance, "/client-instance~1id"},
+        std::pair{&f.ref_id, "/recovery~1from-detachment-id"}, std::pair{&f.id, "/recovery~1id"}}) {
+    field->push_back('+');
+    auto v = FindOverlongIdentifier(f, 8);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->path, path);
+    EXPECT_EQ(v->keyword, "maxBytes");
+    EXPECT_THAT(v->message, ::testing::HasSubstr("is 9 bytes long"));
+  }
+  f.kind = Kind::kDetachment;
+  f.id.pop_back();
+  EXPECT_EQ(FindOverlongIdentifier(f, 8)->path, "/attachment~1id");
+  f.bind_id = std::string(100, 'b');  // not indexed: no limit
+  f.participant = std::string(100, 'p');
+  f.ref_id.pop_back();
+  f.client_instance.pop_back();
+  EXPECT_FALSE(FindOverlongIdentifier(f, 8));
+}
+
 TEST_F(DetachmentTest, WrongNode) {
   Facts d = Detachment("detach:1", "attach:1", "client:1");
   d.serving_node = std::string(kOtherNode);

@@ -152,6 +152,17 @@ PreparedArtifact Preparer::Prepare(std::string_view json, Rights rights, std::op
   if (!a.report.ok()) return out;  // layers 1 to 3 decided: nothing reaches the ledger
   a.json.assign(json);
   impl_->ReadFacts(&a);
+  // The ledger indexes these identifiers: a longer one is refused here, before the ledger (and
+  // its verdict history), rather than failing the group commit it would be in.
+  const std::size_t limit =
+      kMaxIdentifierBytes +
+      (rights == Rights::kGate ? lifecycle::kSessionExpiredIdPrefix.size() : 0);
+  if (a.failure.ok() && a.report.kind != Kind::kParticipantBind) {
+    if (auto overlong = lifecycle::FindOverlongIdentifier(a.facts, limit)) {
+      a.report.code = Code::kMalformedJson;
+      a.report.errors.assign(1, std::move(*overlong));
+    }
+  }
   return out;
 }
 

@@ -102,18 +102,26 @@ TEST_F(SessionExpiryHostileTest, AttachmentBeforeYearZeroUtcExpires) {
   EXPECT_FALSE(Live("client:1"));
 }
 
-TEST_F(SessionExpiryHostileTest, AttachmentWithAHugeIdExpires) {
-  std::string id = "attach:" + std::string(40000, 'x');
-  std::string client = "client:" + std::string(10000, 'y');
-  std::string attachment =
-      MakeAttachment(id, client, "1970-01-01T00:00:00Z", node_id_, Bind("1970-01-01T00:00:00Z"));
-  ASSERT_LT(attachment.size(), 64u * 1024);
-  ExpectAdmitted(attachment);
+TEST_F(SessionExpiryHostileTest, AttachmentWithTheLongestIdsExpires) {
+  // The longest id and client instance the gate admits (kMaxIdentifierBytes): the minted
+  // detachment's id is the attachment's behind the gate's prefix, longer than the limit, and
+  // still admitted (it is the gate's own).
+  std::string id = "attach:" + std::string(kMaxIdentifierBytes - 7, 'x');
+  std::string client = "client:" + std::string(kMaxIdentifierBytes - 7, 'y');
+  ExpectAdmitted(
+      MakeAttachment(id, client, "1970-01-01T00:00:00Z", node_id_, Bind("1970-01-01T00:00:00Z")));
   ExpectAdmitted(MakeAttachment("attach:1", "client:1", "2026-03-28T19:42:00Z", node_id_, Bind()));
   EXPECT_EQ(Expire(/*limit=*/1).size(), 1u);
   EXPECT_FALSE(Live(client));
   EXPECT_EQ(Expire().size(), 1u);
   EXPECT_FALSE(Live("client:1"));
+  // One byte more is refused before the ledger, so no attachment can mint an unstorable id.
+  Admission over = Admit(MakeAttachment(id + "x", "client:2", "1970-01-01T00:00:00Z", node_id_,
+                                        Bind("1970-01-01T00:00:00Z")),
+                         Rights::kParticipant);
+  EXPECT_EQ(over.report.code, Code::kMalformedJson);
+  ASSERT_FALSE(over.report.errors.empty());
+  EXPECT_EQ(over.report.errors[0].path, "/attachment~1id");
 }
 
 TEST_F(SessionExpiryHostileTest, TheMintedIdIsTheGatesOwn) {

@@ -115,13 +115,14 @@ void GateAdmitter::Loop() {
   }
 }
 
-void GateAdmitter::RunBatch(std::vector<Job> batch) {
-  auto jobs = std::make_shared<std::vector<Job>>(std::move(batch));
-  Timestamp now = clock_();
-  auto outcomes = std::make_shared<std::vector<AdmissionOutcome>>(jobs->size());
+// Stages jobs [begin, end) and commits them as one transaction; on failure every one of them
+// gets the failure.
+void GateAdmitter::StageAndCommit(std::vector<Job>* jobs, std::size_t begin, std::size_t end,
+                                  Timestamp now, std::vector<AdmissionOutcome>* outcomes) {
   Status failure;
-  for (std::size_t i = 0; i < jobs->size() && failure.ok(); ++i) {
+  for (std::size_t i = begin; i < end && failure.ok(); ++i) {
     AdmissionRequest& r = (*jobs)[i].request;
+    // A retry (see RunBatch) stages the raw body again: the prepared artifact was moved.
     auto staged = r.prepared.empty() ? gate_->Stage(r.body, r.rights, now, r.kind)
                                      : gate_->Stage(std::move(r.prepared), now);
     if (!staged.ok()) {
@@ -133,11 +134,30 @@ void GateAdmitter::RunBatch(std::vector<Job> batch) {
   if (failure.ok()) failure = gate_->Commit();
   if (!failure.ok()) gate_->Rollback();
   batches_.fetch_add(1, std::memory_order_relaxed);
+  if (failure.ok()) return;
+  for (std::size_t i = begin; i < end; ++i) (*outcomes)[i] = AdmissionOutcome{failure, {}};
+}
+
+void GateAdmitter::RunBatch(std::vector<Job> batch) {
+  auto jobs = std::make_shared<std::vector<Job>>(std::move(batch));
+  Timestamp now = clock_();
+  auto outcomes = std::make_shared<std::vector<AdmissionOutcome>>(jobs->size());
+  StageAndCommit(jobs.get(), 0, jobs->size(), now, outcomes.get());
+  // The engine refused the group commit (storage, not unavailable: the ledger answered): the
+  // cause may be one artifact's, so each is tried again alone, and only those that fail alone
+  // get the failure. Unavailable ledgers are not retried: every try would wait out its timeout.
+  const Status& first = (*outcomes)[0].status;
+  if (jobs->size() > 1 && !first.ok() && first.code() == Code::kStorage) {
+    for (std::size_t i = 0; i < jobs->size(); ++i) {
+      (*outcomes)[i] = AdmissionOutcome{};
+      StageAndCommit(jobs.get(), i, i + 1, now, outcomes.get());
+    }
+  }
 
   bool admitted = false;
   for (std::size_t i = 0; i < jobs->size(); ++i) {
-    if (!failure.ok()) {
-      (*outcomes)[i] = AdmissionOutcome{failure, {}};
+    if (!(*outcomes)[i].status.ok()) {
+      continue;
     } else if ((*outcomes)[i].admission.verdict == Verdict::kAdmitted) {
       admitted = true;
       std::uint64_t seq = (*outcomes)[i].admission.seq;

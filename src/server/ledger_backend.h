@@ -72,6 +72,8 @@ class GateAdmitter : public Admitter {
   void GivePreparer(std::unique_ptr<Preparer> preparer);
   void Loop();
   void RunBatch(std::vector<Job> jobs);
+  void StageAndCommit(std::vector<Job>* jobs, std::size_t begin, std::size_t end, Timestamp now,
+                      std::vector<AdmissionOutcome>* outcomes);
   void RunExpiry(Job* job);
 
   std::unique_ptr<Ledger> ledger_;

@@ -679,6 +679,9 @@ constexpr Sql kFindDetachmentOfAttachment{
     "find_detachment_of_attachment",
     "SELECT id, attachment_id, client_instance, participant, reason, detached_s, detached_ns, "
     "digest, seq, recovered_by FROM detachments WHERE attachment_id = $1"};
+constexpr Sql kRestoreTimeouts{"restore_timeouts",
+                               "SELECT set_config('statement_timeout', $1, false), "
+                               "set_config('lock_timeout', $2, false)"};
 constexpr Sql kFindEvictedDetachment{"find_evicted_detachment",
                                      "SELECT digest FROM evicted_detachments WHERE id = $1"};
 constexpr Sql kFindRecovery{
@@ -1041,16 +1044,33 @@ Status PostgresLedger::Migrate(int target, bool create) {
                               "hold the ledger",
                               conn_.where()));
   }
+  // A migration may outlast the timeouts of a gate's statements (a version's backfill reads
+  // the whole log), and a process that finds another one migrating must wait for it rather than
+  // fail: the two run without them, and the session's own come back afterwards.
+  auto saved = conn_.Exec("read the session timeouts",
+                          "SELECT current_setting('statement_timeout'), "
+                          "current_setting('lock_timeout')");
+  if (!saved.ok()) return saved.status();
+  const std::string statement_timeout = conn_.pq().PQgetvalue(saved->get(), 0, 0);
+  const std::string lock_timeout = conn_.pq().PQgetvalue(saved->get(), 0, 1);
+  auto unbounded = conn_.Exec("lift the session timeouts for the migration",
+                              "SET statement_timeout = 0; SET lock_timeout = 0");
+  if (!unbounded.ok()) return unbounded.status();
   std::string lock =
       fmt::format("SELECT pg_advisory_lock({}, hashtext(current_schema()))", kLockKey);
+  Status s;
   if (auto locked = conn_.Exec("lock the schema for migration", lock.c_str()); !locked.ok()) {
-    return locked.status();
+    s = locked.status();
+  } else {
+    s = MigrateLocked(target, create);
+    if (conn_.InTransaction()) (void)conn_.Exec("roll back the migration", "ROLLBACK");
+    std::string unlock =
+        fmt::format("SELECT pg_advisory_unlock({}, hashtext(current_schema()))", kLockKey);
+    (void)conn_.Exec("unlock the schema", unlock.c_str());
   }
-  Status s = MigrateLocked(target, create);
-  if (conn_.InTransaction()) (void)conn_.Exec("roll back the migration", "ROLLBACK");
-  std::string unlock =
-      fmt::format("SELECT pg_advisory_unlock({}, hashtext(current_schema()))", kLockKey);
-  (void)conn_.Exec("unlock the schema", unlock.c_str());
+  auto restored = conn_.Run("restore the session timeouts", kRestoreTimeouts,
+                            Params().Text(statement_timeout).Text(lock_timeout));
+  if (s.ok() && !restored.ok()) return restored.status();
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <limits>
@@ -23,6 +24,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "podgate/gate.h"
 #include "podgate/ledger.h"
 #include "postgres_test_support.h"
 
@@ -544,6 +546,45 @@ TEST_P(EngineTest, LiveAttachmentsAttachedBeforeACutoff) {
   EXPECT_EQ(ledger->LiveAttachmentsAttachedBefore(At(9), 1)->size(), 1u);
 }
 
+// The longest identifiers the gate lets through (kMaxIdentifierBytes, and a session-expired
+// detachment's prefix on top) are stored and indexed by both engines, verdict history
+// included: PostgreSQL refuses an index entry over 2704 bytes, and that failed the whole
+// commit.
+TEST_P(EngineTest, StoresTheLongestIdentifiersTheGateAdmits) {
+  const std::string attachment = "a" + std::string(kMaxIdentifierBytes - 1, 'x');
+  const std::string client = "c" + std::string(kMaxIdentifierBytes - 1, 'y');
+  const std::string detachment = "detach:session-expired:" + attachment;  // as the gate mints
+  const std::string recovery = "r" + std::string(kMaxIdentifierBytes - 1, 'z');
+  auto ledger = Open();
+  auto txn = Begin(*ledger);
+  ASSERT_TRUE(txn->RecordAttachment(Att(attachment, client), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordDetachment(Det(detachment, attachment, client), "{}", kNow).ok());
+  ASSERT_TRUE(txn->RecordRecovery(Rec(recovery, detachment, client, client), "{}", kNow).ok());
+  for (const auto& [kind, id] :
+       {std::pair{Kind::kAttachment, attachment}, std::pair{Kind::kDetachment, detachment},
+        std::pair{Kind::kRecovery, recovery}}) {
+    VerdictEntry e;
+    e.kind = kind;
+    e.artifact_id = id;
+    e.verdict = Verdict::kRejected;
+    e.code = Code::kClockSkew;
+    e.rights = "participant";
+    e.decided_at = At(1);
+    ASSERT_TRUE(txn->RecordVerdict(e).ok());
+  }
+  RetentionPolicy none_kept;
+  none_kept.max_count = 0;
+  ASSERT_TRUE(txn->ApplyRetention(none_kept, kNow).ok());  // the evicted id is indexed too
+  Status committed = txn->Commit();
+  ASSERT_TRUE(committed.ok()) << committed.ToString();
+  auto history = ledger->ClientInstanceHistory(client);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history->size(), 4u);  // attached, detached, recovered, evicted
+  auto verdicts = ledger->VerdictHistory(Kind::kRecovery, recovery);
+  ASSERT_TRUE(verdicts.ok()) << verdicts.status().ToString();
+  EXPECT_EQ(verdicts->size(), 1u);  // the rejection (its admission was not recorded here)
+}
+
 TEST_P(EngineTest, VerdictHistoryKeepsEveryDecisionInOrder) {
   auto ledger = Open();
   auto txn = Begin(*ledger);
@@ -719,6 +760,40 @@ class PostgresLedgerTest : public ::testing::Test {
 
   PgTestSchema pg_;
 };
+
+// A process that opens the ledger while another migrates it waits for the migration instead of
+// failing at its statement timeout (a migration may read the whole log), and has its timeouts
+// again afterwards.
+TEST_F(PostgresLedgerTest, OpeningWaitsForAnotherMigrationAndKeepsItsTimeouts) {
+  ASSERT_NE(Open(), nullptr);
+  using Clock = std::chrono::steady_clock;
+  // The other process: holds the schema's migration lock for 1.5 s.
+  std::thread migrating([this] {
+    pg_.Query("SELECT pg_advisory_lock(" + std::to_string(0x70646774) +
+              ", hashtext(current_schema())), pg_sleep(1.5)");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  LedgerOptions quick;
+  quick.busy_timeout_ms = 300;
+  Clock::time_point start = Clock::now();
+  auto ledger = OpenLedger(url(), quick);
+  const auto waited = Clock::now() - start;
+  migrating.join();
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  EXPECT_GE(waited, std::chrono::milliseconds(800));
+
+  // Its own timeouts are back: a writer kept waiting by another is cut after 300 ms.
+  std::thread writing(
+      [this] { pg_.Query("BEGIN; SELECT 1 FROM podgate_head FOR UPDATE; SELECT pg_sleep(2)"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  start = Clock::now();
+  auto txn = (*ledger)->Begin();
+  const auto blocked = Clock::now() - start;
+  writing.join();
+  ASSERT_FALSE(txn.ok());
+  EXPECT_EQ(txn.status().code(), Code::kUnavailable) << txn.status().ToString();
+  EXPECT_LT(blocked, std::chrono::milliseconds(1200));
+}
 
 TEST_F(PostgresLedgerTest, SchemaBacksTheInvariantsItself) {
   {
