@@ -49,7 +49,7 @@ read -r floor1_wall floor1_cpu < <("$admitgen" floor --count "$pairs")
   "$podgate" admit --db "sqlite:$work/ledger.db" --node-id "$node_id" --node-key "$work/node.pem" \
   --now 2026-03-28T21:00:00Z --batch "$batch" --quiet --ndjson "$work/pairs.ndjson" \
   >"$work/out" 2>&1
-grep -q "^$artifacts inputs: $artifacts admitted, 0 rejected" "$work/out" || {
+grep -q "^$artifacts inputs: $artifacts admitted, 0 duplicate, 0 rejected" "$work/out" || {
   echo "podgate admit did not admit every artifact" >&2
   cat "$work/out" >&2
   exit 1

@@ -89,6 +89,31 @@ TEST_F(GateScenarioTest, AdmittedThenDuplicateWithTheAttestedReceipt) {
   // A later run of the binary finds the same ledger: the whole history replays as duplicates.
   EXPECT_THAT(Admit({Attach("attach:1", "client:1"), d, lines_[2].receipt}),
               ElementsAre("duplicate", "duplicate", "duplicate"));
+  // The count line (standard error with --format json) tells duplicates from admissions.
+  std::string path = dir_.File("count.ndjson");
+  WriteFile(path, Attach("attach:1", "client:1") + "\n" + Attach("attach:2", "client:2") + "\n" +
+                      Detach("detach:9", "attach:none", "client:9") + "\n");
+  CommandResult counted =
+      RunCommand("(" + node_.AdmitCommand("--quiet --ndjson " + path, kNow) + " 2>&1)");
+  EXPECT_EQ(counted.out, "3 inputs: 1 admitted, 1 duplicate, 1 rejected\n");
+}
+
+// An unreadable input between two files gets its line in input order, after the verdicts of
+// everything read before it (those are committed first), and the run goes on.
+TEST_F(GateScenarioTest, UnreadableInputKeepsItsPlaceInTheVerdicts) {
+  std::string first = dir_.File("a.json");
+  std::string missing = dir_.File("missing.json");
+  std::string last = dir_.File("b.json");
+  WriteFile(first, Attach("attach:1", "client:1"));
+  WriteFile(last, Attach("attach:2", "client:2"));
+  CommandResult r = RunCommand(node_.AdmitCommand(first + " " + missing + " " + last, kNow));
+  EXPECT_EQ(r.exit_code, 2);
+  std::vector<VerdictLine> lines = ParseVerdicts(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0].verdict, "admitted");
+  EXPECT_EQ(lines[1].input, missing);
+  EXPECT_EQ(lines[1].code, "io-error");
+  EXPECT_EQ(lines[2].verdict, "admitted");
 }
 
 TEST_F(GateScenarioTest, WrongNode) {

@@ -253,7 +253,7 @@ TEST_F(ProofCliTest, VerifyReportsAnUnreadableInputAndGoesOn) {
   EXPECT_EQ(run.code, 2);
   EXPECT_THAT(run.err, HasSubstr("missing.json"));
   EXPECT_THAT(run.out, HasSubstr("valid client-instance-attachment attach:01JQCLIATT001"));
-  EXPECT_THAT(run.out, HasSubstr("1 input: 1 valid, 0 invalid"));
+  EXPECT_THAT(run.out, HasSubstr("2 inputs: 1 valid, 0 invalid, 1 unreadable"));
 }
 
 TEST_F(ProofCliTest, NdjsonVerifyKeepsInputOrder) {

@@ -345,7 +345,28 @@ TEST_F(ServeTest, HttpLayerRejections) {
   ExpectError(Request(server_->port(), "GET", "/v1/nothing"), 404, "not-found");
   HttpResult r = Request(server_->port(), "DELETE", "/v1/attachments/attach:h");
   ExpectError(r, 405, "method-not-allowed");
-  EXPECT_EQ(r.Header("allow"), "GET");
+  EXPECT_EQ(r.Header("allow"), "GET, HEAD");
+  // HEAD wherever GET is (a load balancer's health check): the head alone, with the length
+  // of the body GET would send; not on the event stream.
+  {
+    TestConnection head(server_->port());
+    ASSERT_TRUE(head.Send(BuildRequest("HEAD", "/healthz", {}, "") +
+                          BuildRequest("GET", "/healthz", {}, "", true)));
+    HttpResult h;
+    ASSERT_TRUE(head.ReadHead(&h));
+    EXPECT_EQ(h.status, 200);
+    HttpResult g = head.ReadResponse();  // follows the HEAD's head directly: no body between
+    EXPECT_EQ(g.status, 200);
+    EXPECT_EQ(h.Header("content-length"), std::to_string(g.body.size()));
+  }
+  {
+    TestConnection head(server_->port());
+    ASSERT_TRUE(head.Send(BuildRequest("HEAD", "/v1/events", {}, "", true)));
+    HttpResult h;
+    ASSERT_TRUE(head.ReadHead(&h));
+    EXPECT_EQ(h.status, 405);
+    EXPECT_EQ(h.Header("allow"), "GET");
+  }
   // 400: malformed HTTP.
   TestConnection c(server_->port());
   ASSERT_TRUE(c.Send("THIS IS NOT HTTP\r\n\r\n"));
@@ -599,6 +620,16 @@ TEST_F(ServeTest, RefusesAWorldReadableTokenFile) {
   ServeProcess refused(dir_, ledger_->url(), dir_ + "/access.log");
   EXPECT_EQ(refused.port(), 0);
   EXPECT_EQ(refused.Stop(kStopPatience), 2);
+}
+
+// A duration without a unit is refused at start-up: "--session-ttl 12" once meant twelve
+// seconds, and every session older than that was detached for good.
+TEST_F(ServeTest, RefusesADurationWithoutAUnit) {
+  for (const char* option : {"--session-ttl", "--request-timeout"}) {
+    ServeProcess refused(dir_, ledger_->url(), dir_ + "/access.log", {option, "12"});
+    EXPECT_EQ(refused.port(), 0) << option;
+    EXPECT_EQ(refused.Stop(kStopPatience), 2) << option;
+  }
 }
 
 TEST_F(ServeTest, FirstRunCreatesKeyAndToken) {

@@ -298,7 +298,7 @@ TEST_F(CliTest, MissingFileExitsTwoAndTheOthersAreStillChecked) {
   EXPECT_THAT(r.err, HasSubstr(missing));
   EXPECT_THAT(r.err, HasSubstr("No such file or directory"));
   EXPECT_THAT(r.out, HasSubstr(good + ": valid participant-bind pb:01JQPARTBIND001\n"));
-  EXPECT_THAT(r.out, HasSubstr("1 input: 1 valid, 0 invalid"));
+  EXPECT_THAT(r.out, HasSubstr("2 inputs: 1 valid, 0 invalid, 1 unreadable"));
 
   // 2 outranks 1.
   std::string bad = Put("bad.json", "[]");
@@ -317,6 +317,30 @@ TEST_F(CliTest, EveryUnreadableInputIsNamed) {
   EXPECT_THAT(r.err, HasSubstr(first));
   EXPECT_THAT(r.err, HasSubstr(second));
   EXPECT_LT(r.err.find(first), r.err.find(second));
+}
+
+// DESIGN.md section 4: --format json prints one line per input, in input order; an unreadable
+// input's line has code io-error (a script pairing inputs with lines stays in step).
+TEST_F(CliTest, UnreadableInputHasItsJsonLineInOrder) {
+  std::string good = Put("good.json", kBind);
+  std::string missing = (dir_ / "missing.json").string();
+  for (const char* command : {"validate", "verify"}) {
+    RunResult r = Podgate({command, "--format", "json", good, missing, good});
+    EXPECT_EQ(r.exit_code, 2) << Show(r);
+    std::vector<std::string> lines = Lines(r.out);
+    ASSERT_EQ(lines.size(), 3u) << Show(r);
+    EXPECT_THAT(lines[0], HasSubstr("{\"input\":\"" + good + "\""));
+    EXPECT_THAT(lines[1], HasSubstr("\"input\":\"" + missing +
+                                    "\",\"kind\":null,\"id\":null,\"verdict\":\"invalid\","
+                                    "\"code\":\"io-error\""));
+    EXPECT_THAT(lines[1], HasSubstr("No such file or directory"));
+    EXPECT_THAT(lines[2], HasSubstr("{\"input\":\"" + good + "\""));
+    // The bind's placeholder signatures pass validate, not verify.
+    EXPECT_THAT(r.err, HasSubstr(std::string("3 inputs: ") +
+                                 (command == std::string("validate") ? "2 valid, 0 invalid"
+                                                                     : "0 valid, 2 invalid") +
+                                 ", 1 unreadable"));
+  }
 }
 
 TEST_F(CliTest, DirectoryIsAnIoError) {

@@ -179,7 +179,7 @@ int RunAdmit(const AdmitOptions& options) {
   if (!gate.ok()) return Fail(gate.status());
 
   const Rights rights = options.operator_rights ? Rights::kOperator : Rights::kParticipant;
-  Reporter reporter(options.format, options.quiet, "admitted", "rejected");
+  Reporter reporter(options.format, options.quiet, "admitted", "rejected", stdout, "duplicate");
   struct Pending {
     std::string name;
     Admission admission;
@@ -229,7 +229,14 @@ int RunAdmit(const AdmitOptions& options) {
 
   Prefetcher prefetch((*gate)->NewPreparer(), rights);
   InputReader reader(options.max_bytes);
-  auto on_error = [&](const Status& error) { reporter.InputError(error.message()); };
+  auto on_error = [&](const std::string& input, const Status& error) {
+    // Everything read before the unreadable input is decided, committed and printed first.
+    while (fatal.ok() && prefetch.pending() > 0) {
+      if (auto ready = prefetch.Pop(true)) handle(*ready);
+    }
+    if (fatal.ok()) commit();
+    reporter.InputError(input, error.message());
+  };
   (void)reader.ReadAll(
       options.inputs, options.ndjson,
       [&](const InputDocument& doc) {

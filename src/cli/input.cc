@@ -67,7 +67,7 @@ Status InputReader::ReadAll(const std::vector<std::string>& inputs, bool ndjson,
   for (const auto& input : inputs) {
     Status status = ndjson ? ReadLines(input, sink) : ReadWhole(input, sink);
     if (status.ok()) continue;
-    if (on_error) on_error(status);
+    if (on_error) on_error(input, status);
     if (first_error.ok()) first_error = status;
   }
   return first_error;

@@ -40,8 +40,8 @@ struct InputDocument {
 };
 
 using DocumentSink = std::function<void(const InputDocument&)>;
-// Told about each input that cannot be read (io-error), when it happens.
-using ErrorSink = std::function<void(const Status&)>;
+// Told about each input that cannot be read (io-error), when it happens: its name and why.
+using ErrorSink = std::function<void(const std::string& input, const Status&)>;
 
 class InputReader {
  public:

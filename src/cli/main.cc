@@ -118,8 +118,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   admit_cmd->add_option("--retain-max-count", admit.retain_max_count,
                         "Hold at most this many detachments (oldest detached-at evicted first)");
-  admit_cmd->add_option("--retain-max-age", admit.retain_max_age_seconds,
-                        "Evict detachments detached more than this many seconds ago");
+  admit_cmd
+      ->add_option("--retain-max-age", admit.retain_max_age_seconds,
+                   "Evict detachments detached more than this many seconds ago")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   admit_cmd->add_option("inputs", admit.inputs, "Files to admit, or - for standard input")
       ->required();
 
@@ -162,7 +164,8 @@ int Main(int argc, char** argv) {
                         "File holding the operator's bearer token, mode 0600; created with a "
                         "random token when missing (default ./var/operator.token)");
   serve_cmd->add_option("--session-ttl", serve.session_ttl,
-                        "Detach (session-expired) attachments older than this, e.g. 30m, 12h, 7d");
+                        "Detach (session-expired) attachments older than this: a number and a unit "
+                        "(ms, s, m, h, d), e.g. 30m, 12h, 7d");
   serve_cmd->add_option("--expiry-interval", serve.expiry_interval,
                         "How often session expiry runs (default ttl/10 within 1s..60s)");
   serve_cmd->add_option("--access-log", serve.access_log,
@@ -191,8 +194,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   serve_cmd->add_option("--retain-max-count", serve.retain_max_count,
                         "Hold at most this many detachments (oldest detached-at evicted first)");
-  serve_cmd->add_option("--retain-max-age", serve.retain_max_age_seconds,
-                        "Evict detachments detached more than this many seconds ago");
+  serve_cmd
+      ->add_option("--retain-max-age", serve.retain_max_age_seconds,
+                   "Evict detachments detached more than this many seconds ago")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
 
   std::string schema_kind;
   auto* schema_cmd =

@@ -10,8 +10,13 @@ constexpr std::size_t kFlushAt = 1 << 16;
 }  // namespace
 
 Reporter::Reporter(Format format, bool quiet, std::string_view pass_word,
-                   std::string_view fail_word, std::FILE* out)
-    : format_(format), quiet_(quiet), pass_word_(pass_word), fail_word_(fail_word), out_(out) {}
+                   std::string_view fail_word, std::FILE* out, std::string_view duplicate_word)
+    : format_(format),
+      quiet_(quiet),
+      pass_word_(pass_word),
+      fail_word_(fail_word),
+      duplicate_word_(duplicate_word),
+      out_(out) {}
 
 Reporter::~Reporter() { Flush(); }
 
@@ -19,6 +24,7 @@ void Reporter::Emit(std::string_view input, const Report& report, std::string_vi
                     std::string_view receipt) {
   if (report.ok()) {
     ++passed_;
+    if (!duplicate_word_.empty() && verdict == duplicate_word_) ++duplicates_;
   } else {
     ++failed_;
   }
@@ -98,8 +104,14 @@ void Reporter::EmitJson(std::string_view input, const Report& report, std::strin
   buffer_.push_back('\n');
 }
 
-void Reporter::InputError(std::string_view message) {
+void Reporter::InputError(std::string_view input, std::string_view message) {
   ++io_errors_;
+  if (format_ == Format::kJson && !quiet_) {
+    Report report;
+    report.code = Code::kIoError;
+    report.errors.push_back(Violation{"", "io", std::string(message), std::nullopt});
+    EmitJson(input, report, fail_word_, {});
+  }
   Flush();
   fmt::print(stderr, "podgate: {}\n", message);
 }
@@ -114,9 +126,13 @@ void Reporter::Flush() {
 
 int Reporter::Finish() {
   Flush();
+  std::string duplicates =
+      duplicate_word_.empty() ? "" : fmt::format(", {} {}", duplicates_, duplicate_word_);
+  std::string unreadable = io_errors_ == 0 ? "" : fmt::format(", {} unreadable", io_errors_);
+  const std::size_t inputs = passed_ + failed_ + io_errors_;
   std::string line =
-      fmt::format("{} input{}: {} {}, {} {}\n", passed_ + failed_,
-                  passed_ + failed_ == 1 ? "" : "s", passed_, pass_word_, failed_, fail_word_);
+      fmt::format("{} input{}: {} {}{}, {} {}{}\n", inputs, inputs == 1 ? "" : "s",
+                  passed_ - duplicates_, pass_word_, duplicates, failed_, fail_word_, unreadable);
   std::fputs(line.c_str(), format_ == Format::kJson ? stderr : out_);
   std::fflush(out_);
   if (io_errors_ > 0) return 2;

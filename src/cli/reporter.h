@@ -28,8 +28,11 @@ enum class Format { kText, kJson };
 class Reporter {
  public:
   // `pass_word`/`fail_word` name the verdicts: "valid"/"invalid" for validate and verify.
+  // With `duplicate_word` (admit: "duplicate"), inputs emitted with that verdict are passes
+  // counted apart, and the count line names them: "3 inputs: 1 admitted, 2 duplicate, 0
+  // rejected".
   Reporter(Format format, bool quiet, std::string_view pass_word, std::string_view fail_word,
-           std::FILE* out = stdout);
+           std::FILE* out = stdout, std::string_view duplicate_word = {});
   ~Reporter();
   Reporter(const Reporter&) = delete;
   Reporter& operator=(const Reporter&) = delete;
@@ -39,8 +42,10 @@ class Reporter {
   void Emit(std::string_view input, const Report& report, std::string_view verdict = {},
             std::string_view receipt = {});
 
-  // An input that could not be read at all (exit code 2).
-  void InputError(std::string_view message);
+  // An input that could not be read at all (exit code 2): named on standard error, and with
+  // --format json also given its line (verdict the fail word, code io-error), so that there is
+  // one line per input, in input order; the count line counts it as unreadable.
+  void InputError(std::string_view input, std::string_view message);
 
   void Flush();
 
@@ -61,9 +66,11 @@ class Reporter {
   bool quiet_;
   std::string pass_word_;
   std::string fail_word_;
+  std::string duplicate_word_;  // empty: duplicates are not counted apart
   std::FILE* out_;
   std::string buffer_;
-  std::size_t passed_ = 0;
+  std::size_t passed_ = 0;  // duplicates included
+  std::size_t duplicates_ = 0;
   std::size_t failed_ = 0;
   std::size_t io_errors_ = 0;
 };

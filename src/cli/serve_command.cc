@@ -264,7 +264,8 @@ int RunServe(const ServeOptions& options) {
       "<token>\"\n",
       options.operator_token_file, token_created ? " (created now, mode 0600)" : "");
   fmt::print("podgate serve: ledger {}; session ttl {}\n", RedactLedgerUrl(options.db),
-             ttl_seconds >= 0 ? options.session_ttl : std::string("off"));
+             ttl_seconds >= 0 ? fmt::format("{} ({} s)", options.session_ttl, ttl_seconds)
+                              : std::string("off"));
   std::fflush(stdout);
   log.Event("start", fmt::format("listening on {}:{}", host, http_server.port()));
 

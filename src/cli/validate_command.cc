@@ -25,7 +25,9 @@ int RunValidate(const CheckOptions& options) {
   InputReader reader(options.max_bytes);
   Reporter reporter(options.format, options.quiet, "valid", "invalid");
   Report report;
-  auto on_error = [&](const Status& error) { reporter.InputError(error.message()); };
+  auto on_error = [&](const std::string& input, const Status& error) {
+    reporter.InputError(input, error.message());
+  };
   (void)reader.ReadAll(
       options.inputs, options.ndjson,
       [&](const InputDocument& doc) {

@@ -189,11 +189,11 @@ int RunVerify(const CheckOptions& options) {
         filling->Add(doc);
         if (filling->Full()) launch();
       },
-      [&](const Status& error) {
+      [&](const std::string& input, const Status& error) {
         // Everything read before the unreadable input is reported before it.
         launch();
         finish_in_flight();
-        reporter.InputError(error.message());
+        reporter.InputError(input, error.message());
       });
   launch();
   finish_in_flight();

@@ -224,7 +224,16 @@ Api::Api(ApiOptions options, Admitter* admitter, ReadModel* reads, const Operato
 Api::~Api() = default;
 
 void Api::Handle(HttpRequest request, Responder respond) {
-  RouteMatch match = MatchRoute(request.method, request.path);
+  // HEAD is answered wherever GET is (RFC 9110 section 9.3.2: the same head, no body; the
+  // transport sends the head alone), except by the event stream, which has no end to measure.
+  const bool head = request.method == "HEAD";
+  RouteMatch match = MatchRoute(head ? std::string_view("GET") : request.method, request.path);
+  if (head && match.route != nullptr && match.route->id == RouteId::kEvents) {
+    match.route = nullptr;
+    match.allowed = {"GET"};
+  } else if (head && match.route == nullptr) {
+    match = MatchRoute(request.method, request.path);  // for its Allow list
+  }
   if (match.route == nullptr) {
     if (match.allowed.empty()) {
       return respond(
@@ -234,6 +243,7 @@ void Api::Handle(HttpRequest request, Responder respond) {
     for (std::string_view m : match.allowed) {
       if (!allow.empty()) allow += ", ";
       allow += m;
+      if (m == "GET" && request.path != "/v1/events") allow += ", HEAD";
     }
     HttpResponse r = ErrorResponse(
         405, "method-not-allowed",

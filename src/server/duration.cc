@@ -24,6 +24,13 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   }
   std::string_view unit = text.substr(static_cast<std::size_t>(end - text.data()));
   std::uint64_t scale = 0;
+  if (unit.empty() && value != 0) {
+    // A bare number is ambiguous (--session-ttl 12: twelve hours meant, twelve seconds read, and
+    // every session older detached for good), so the unit is required.
+    return Status(Code::kUsage, fmt::format("the duration \"{0}\" has no unit: write {0}s, "
+                                            "{0}m, {0}h or {0}d (or {0}ms)",
+                                            text));
+  }
   if (unit == "ms") {
     scale = 1;
   } else if (unit.empty() || unit == "s") {
