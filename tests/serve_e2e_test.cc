@@ -15,11 +15,13 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "podgate/keys.h"
 #include "podgate/proof.h"
 #include "postgres_test_support.h"
 #include "serve_artifacts.h"
@@ -378,6 +380,55 @@ TEST_F(ServeTest, HttpLayerRejections) {
                     a)
                 .status,
             201);
+}
+
+// Standard output of a shell command (standard error discarded).
+std::string Output(const std::string& command) {
+  std::string out;
+  std::FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  ::pclose(pipe);
+  return out;
+}
+
+// A client developer's path: the participant headers `podgate sign --request` and `--read`
+// make are the ones the server accepts, and sign refuses a key that is not the bind's.
+TEST_F(ServeTest, SignCommandMakesTheParticipantHeaders) {
+  StartServer();
+  const std::string key_file = dir_ + "/participant.pem";
+  ASSERT_TRUE(SaveSecretKey(ParticipantKey(), key_file).ok());
+  const std::string a = Attachment("attach:cli", "client:cli", node_, bind_);
+  const std::string artifact = dir_ + "/a.json";
+  std::ofstream(artifact) << a;
+  const std::string sign = std::string(PODGATE_BINARY) + " sign --key " + key_file;
+
+  std::string signature = Output(sign + " --request " + artifact);
+  ASSERT_FALSE(signature.empty());
+  ASSERT_EQ(signature.back(), '\n');
+  signature.pop_back();
+  EXPECT_EQ(Post("/v1/attachments", a, {{"Participant-Signature", signature}}).status, 201);
+
+  const std::string target = "/v1/participants/" + participant_id_ + "/client-instances";
+  std::istringstream lines(Output(sign + " --read 'GET " + target + "'"));
+  Headers headers;
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t colon = line.find(": ");
+    ASSERT_NE(colon, std::string::npos) << line;
+    headers.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+  }
+  ASSERT_EQ(headers.size(), 3u);
+  HttpResult read = Request(server_->port(), "GET", target, headers);
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_NE(read.body.find("client:cli"), std::string::npos) << read.body;
+
+  const std::string other_key = dir_ + "/other.pem";
+  ASSERT_TRUE(SaveSecretKey(SeedKey(0x66), other_key).ok());
+  int refused = std::system((std::string(PODGATE_BINARY) + " sign --key " + other_key +
+                             " --request " + artifact + " >/dev/null 2>&1")
+                                .c_str());
+  EXPECT_EQ(WEXITSTATUS(refused), 1);  // key-mismatch: the artifact's fault
 }
 
 TEST_F(ServeTest, RightsOfOperatorAndParticipant) {

@@ -116,6 +116,13 @@ Result<std::string> Attest(Kind kind, std::string_view json, const SecretKey& no
 // which must be the key of the bind's participant/id (else key-mismatch). Same rules as Attest.
 Result<std::string> SignBind(std::string_view json, const SecretKey& participant_key);
 
+// The value of the Participant-Signature header with which a participant posts `json`, an
+// attachment, detachment or recovery (openapi.yaml, "Who may post"): the participant's
+// signature over the kind's ".request" signing input. `json` must pass layers 1 and 2 as
+// `kind`, and `participant_key` must be the key of its participant-bind participant/id (else
+// key-mismatch). The artifact itself is not changed.
+Result<std::string> SignRequest(Kind kind, std::string_view json, const SecretKey& participant_key);
+
 }  // namespace podgate
 
 #endif  // PODGATE_PROOF_H_

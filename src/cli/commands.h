@@ -42,6 +42,12 @@ struct SignOptions {
   std::string out;  // empty: standard output
   std::size_t max_bytes = 64 * 1024;
   std::string input;  // a file, or - for standard input
+  // Instead of signing the artifact: the Participant-Signature value for posting it.
+  bool request = false;
+  // Instead of signing an artifact: the three headers of a participant's read of this
+  // "METHOD TARGET", at `at` (RFC 3339; default now).
+  std::string read;
+  std::string at;
 };
 int RunSign(const SignOptions& options);
 

@@ -66,14 +66,27 @@ int Main(int argc, char** argv) {
   auto* sign_cmd = app.add_subcommand(
       "sign",
       "Sign an artifact: a bind with the participant key, a detachment or recovery "
-      "with the serving node key (node attestation)");
+      "with the serving node key (node attestation); or, with --request or --read, make a "
+      "participant's signature headers for podgate serve");
   sign_cmd->add_option("--key", sign.key_file, "PKCS#8 PEM Ed25519 key file")->required();
   sign_cmd->add_option("--kind", sign_kind, "Artifact kind (default: as validate detects it)");
   sign_cmd->add_option("--out", sign.out, "Write the signed artifact here (default: stdout)");
   sign_cmd->add_option("--max-bytes", sign.max_bytes, "Size limit of the artifact in bytes")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 30));
-  sign_cmd->add_option("input", sign.input, "The artifact file, or - for standard input")
-      ->required();
+  auto* sign_request = sign_cmd->add_flag(
+      "--request", sign.request,
+      "Print the Participant-Signature header value for posting the artifact (the key is the "
+      "bind's participant); the artifact is not changed");
+  auto* sign_read = sign_cmd->add_option(
+      "--read", sign.read,
+      "Print the Participant-Id, Participant-Timestamp and Participant-Signature headers of a "
+      "read, given as \"METHOD TARGET\" (e.g. \"GET /v1/client-instances/client:1\"); no input");
+  sign_cmd->add_option("--at", sign.at, "The read's timestamp, RFC 3339 (default: now)")
+      ->needs(sign_read);
+  sign_request->excludes(sign_read);
+  auto* sign_input =
+      sign_cmd->add_option("input", sign.input, "The artifact file, or - for standard input");
+  sign_input->excludes(sign_read);
 
   KeygenOptions keygen;
   auto* keygen_cmd = app.add_subcommand(
@@ -226,6 +239,10 @@ int Main(int argc, char** argv) {
         fmt::print(stderr, "podgate: unknown kind \"{}\"\n", sign_kind);
         return 2;
       }
+    }
+    if (sign.read.empty() && sign.input.empty()) {
+      fmt::print(stderr, "podgate sign: the artifact file (or -) is missing; --read takes none\n");
+      return 2;
     }
     return RunSign(sign);
   }

@@ -8,6 +8,11 @@
 // The input must pass layers 1 and 2 (an unsigned bind may lack the signature being added),
 // and the key must be the signer the artifact names. Every byte of the input other than the
 // signature member is kept.
+//
+// For podgate serve's participant rights (openapi.yaml), it also makes a participant's headers:
+//   --request FILE   -> the Participant-Signature value for posting FILE (any of the three
+//                       posted kinds), by the bind's participant; FILE is not changed
+//   --read "M T"     -> Participant-Id, -Timestamp and -Signature of a read of target T
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,6 +26,8 @@
 #include "cli/input.h"
 #include "podgate/keys.h"
 #include "podgate/proof.h"
+#include "podgate/timestamp.h"
+#include "server/auth.h"
 
 namespace podgate::cli {
 namespace {
@@ -60,7 +67,44 @@ Status WriteAll(const std::string& path, std::string_view text) {
 
 }  // namespace
 
+// The headers of a participant's read (openapi.yaml, "Who may read"), ready for curl -H @FILE.
+int RunSignRead(const SignOptions& options) {
+  std::string_view read = options.read;
+  std::size_t space = read.find(' ');
+  if (space == std::string_view::npos || space == 0 || space + 1 == read.size() ||
+      read[space + 1] != '/') {
+    fmt::print(stderr,
+               "podgate sign: --read takes \"METHOD TARGET\", the target as it will be sent "
+               "(e.g. \"GET /v1/client-instances/client:1\"), not \"{}\"\n",
+               options.read);
+    return 2;
+  }
+  std::string at = options.at;
+  if (at.empty()) {
+    at = Timestamp{NowUtc().unix_seconds, 0}.ToRfc3339();
+  } else if (!ParseRfc3339(at)) {
+    fmt::print(stderr, "podgate sign: --at \"{}\" is not an RFC 3339 date-time\n", at);
+    return 2;
+  }
+  auto key = LoadSecretKey(options.key_file);
+  if (!key.ok()) {
+    fmt::print(stderr, "podgate: {}\n", key.status().ToString());
+    return 2;
+  }
+  std::string input = server::ReadSigningInput(read.substr(0, space), read.substr(space + 1), at);
+  std::string headers =
+      fmt::format("Participant-Id: {}\nParticipant-Timestamp: {}\nParticipant-Signature: {}\n",
+                  key->public_key().ToId(Role::kParticipant), at, key->Sign(input));
+  Status written = WriteAll(options.out.empty() ? "-" : options.out, headers);
+  if (!written.ok()) {
+    fmt::print(stderr, "podgate: {}\n", written.ToString());
+    return 2;
+  }
+  return 0;
+}
+
 int RunSign(const SignOptions& options) {
+  if (!options.read.empty()) return RunSignRead(options);
   // Read the one input (the same reader as validate, so the same size limit and errors).
   InputReader reader(options.max_bytes);
   std::string json;
@@ -93,7 +137,7 @@ int RunSign(const SignOptions& options) {
     }
     kind = report.kind;
   }
-  if (*kind == Kind::kAttachment) {
+  if (*kind == Kind::kAttachment && !options.request) {
     fmt::print(stderr,
                "podgate: {}: a client-instance-attachment carries no signature of its own; sign "
                "its participant-bind (podgate sign --kind participant-bind) before embedding it\n",
@@ -106,9 +150,11 @@ int RunSign(const SignOptions& options) {
     fmt::print(stderr, "podgate: {}\n", key.status().ToString());
     return 2;
   }
-  Result<std::string> signed_json = *kind == Kind::kParticipantBind
+  Result<std::string> signed_json = options.request ? SignRequest(*kind, json, key.value())
+                                    : *kind == Kind::kParticipantBind
                                         ? SignBind(json, key.value())
                                         : Attest(*kind, json, key.value());
+  if (options.request && signed_json.ok()) signed_json.value().push_back('\n');
   if (!signed_json.ok()) {
     fmt::print(stderr, "podgate: {}: {}\n", options.input, signed_json.status().ToString());
     return ExitFor(signed_json.status().code());

@@ -250,4 +250,41 @@ Result<std::string> SignBind(std::string_view json, const SecretKey& participant
                     "participant/id", Role::kParticipant, proof::kParticipantSignature);
 }
 
+Result<std::string> SignRequest(Kind kind, std::string_view json,
+                                const SecretKey& participant_key) {
+  auto domain = RequestDomain(kind);
+  if (!domain) {
+    return Status(Code::kSchemaInvalid,
+                  fmt::format("a {} is not posted on its own: only attachments, detachments and "
+                              "recoveries carry a participant's request signature",
+                              KindName(kind)));
+  }
+  proof::EnsureSodium();
+  json::Parser parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64});
+  std::string padded(json);
+  padded.append(json::kPadding, '\0');
+  Report report;
+  json::Object root;
+  artifact::CheckArtifact(&parser, std::string_view(padded.data(), json.size()), kind, &report,
+                          &root);
+  if (!report.ok()) return StatusOf(report);
+  std::string_view participant =
+      StringMember(*ObjectMember(root, "participant-bind"), "participant/id");
+  auto signer = DecodeId(participant, Role::kParticipant);
+  if (!signer.ok()) {
+    return Status(Code::kKeyMismatch,
+                  fmt::format("participant-bind participant/id: {}", signer.status().message()));
+  }
+  if (!(signer.value() == participant_key.public_key())) {
+    return Status(Code::kKeyMismatch,
+                  fmt::format("the key {} is not the participant this {} is bound to ({})",
+                              participant_key.public_key().ToId(Role::kParticipant), KindName(kind),
+                              participant));
+  }
+  std::string input;
+  proof::SigningInputBuilder builder;
+  builder.Build(*domain, root, &input);
+  return participant_key.Sign(input);
+}
+
 }  // namespace podgate
