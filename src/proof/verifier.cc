@@ -186,16 +186,28 @@ namespace {
 // Layers 1 and 2 over `json` as `kind`, then signs the signing input under `domain` with
 // `key`, which must be the identity in `signer_field` of the signed object, and splices the
 // signature in as `member`.
+// A document through layers 1 and 2 as `kind`, for signing; `root` (set when both pass)
+// points into `parser` and `padded`, and lives as long as this object.
+struct CheckedDocument {
+  CheckedDocument(Kind kind, std::string_view json)
+      : parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64}), padded(json) {
+    padded.append(json::kPadding, '\0');
+    artifact::CheckArtifact(&parser, text(), kind, &report, &root);
+  }
+  std::string_view text() const { return {padded.data(), padded.size() - json::kPadding}; }
+
+  json::Parser parser;
+  std::string padded;
+  Report report;
+  json::Object root;
+};
+
 Result<std::string> SignMember(Kind kind, std::string_view json, const SecretKey& key,
                                Domain domain, std::string_view signer_field, Role role,
                                std::string_view member) {
-  json::Parser parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64});
-  std::string padded(json);
-  padded.append(json::kPadding, '\0');
-  Report report;
-  json::Object root;
-  artifact::CheckArtifact(&parser, std::string_view(padded.data(), json.size()), kind, &report,
-                          &root);
+  CheckedDocument doc(kind, json);
+  Report& report = doc.report;
+  json::Object& root = doc.root;
   if (!report.ok()) {
     // The member being added may be missing (an unsigned bind): that alone is fine.
     std::string missing = Pointer("", member);
@@ -208,7 +220,7 @@ Result<std::string> SignMember(Kind kind, std::string_view json, const SecretKey
     }
     // CheckArtifact hands out the root only when the schema passes: parse again for it.
     json::Element element;
-    Status parsed = parser.Parse(std::string_view(padded.data(), json.size()), &element);
+    Status parsed = doc.parser.Parse(doc.text(), &element);
     if (!parsed.ok()) return parsed;
     root = element.get_object().value_unsafe();
   }
@@ -260,16 +272,10 @@ Result<std::string> SignRequest(Kind kind, std::string_view json,
                               KindName(kind)));
   }
   proof::EnsureSodium();
-  json::Parser parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64});
-  std::string padded(json);
-  padded.append(json::kPadding, '\0');
-  Report report;
-  json::Object root;
-  artifact::CheckArtifact(&parser, std::string_view(padded.data(), json.size()), kind, &report,
-                          &root);
-  if (!report.ok()) return StatusOf(report);
+  CheckedDocument doc(kind, json);
+  if (!doc.report.ok()) return StatusOf(doc.report);
   std::string_view participant =
-      StringMember(*ObjectMember(root, "participant-bind"), "participant/id");
+      StringMember(*ObjectMember(doc.root, "participant-bind"), "participant/id");
   auto signer = DecodeId(participant, Role::kParticipant);
   if (!signer.ok()) {
     return Status(Code::kKeyMismatch,
@@ -283,7 +289,7 @@ Result<std::string> SignRequest(Kind kind, std::string_view json,
   }
   std::string input;
   proof::SigningInputBuilder builder;
-  builder.Build(*domain, root, &input);
+  builder.Build(*domain, doc.root, &input);
   return participant_key.Sign(input);
 }
 
