@@ -349,6 +349,16 @@ TEST_F(CliTest, DirectoryIsAnIoError) {
   EXPECT_THAT(r.err, HasSubstr("directory"));
 }
 
+TEST_F(CliTest, UsageErrorsNameWhatThereIs) {
+  RunResult r = Podgate({"frobnicate", "x.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no command \"frobnicate\"; the commands are validate, verify"));
+  r = Podgate({"validate", "--kind", "bogus", "x.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown kind \"bogus\": the kinds are participant-bind, "
+                               "client-instance-attachment"));
+}
+
 TEST_F(CliTest, BadUsageExitsTwo) {
   std::string file = Put("d.json", kDetachment);
   for (const std::vector<std::string>& args :

@@ -14,6 +14,15 @@ constexpr const char* kLedgerUrlHelp =
     "Ledger URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (a libpq URI; several gate "
     "processes may share one PostgreSQL ledger)";
 
+// The message for a --kind (or schema KIND) that names no kind, listing the kinds there are.
+void UnknownKind(std::string_view name) {
+  fmt::print(stderr,
+             "podgate: unknown kind \"{}\": the kinds are participant-bind, "
+             "client-instance-attachment, client-instance-detachment and "
+             "client-instance-recovery\n",
+             name);
+}
+
 // --kind, --format, --ndjson, --quiet and the inputs, as validate and verify share them.
 void AddCheckOptions(CLI::App* command, CheckOptions* options, std::string* kind,
                      std::string* format) {
@@ -37,7 +46,7 @@ bool FinishCheckOptions(CheckOptions* options, const std::string& kind, const st
   if (!kind.empty()) {
     options->kind = KindFromName(kind);
     if (!options->kind) {
-      fmt::print(stderr, "podgate: unknown kind \"{}\"\n", kind);
+      UnknownKind(kind);
       return false;
     }
   }
@@ -220,6 +229,17 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A first word that is no command is named (CLI11 would only say one is required).
+    std::string commands;
+    bool known = false;
+    for (const CLI::App* command : app.get_subcommands({})) {
+      commands += (commands.empty() ? "" : ", ") + command->get_name();
+      known = known || (argc > 1 && command->get_name() == argv[1]);
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      fmt::print(stderr, "podgate: no command \"{}\"; the commands are {}\n", argv[1], commands);
+      return 2;
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
@@ -236,7 +256,7 @@ int Main(int argc, char** argv) {
     if (!sign_kind.empty()) {
       sign.kind = KindFromName(sign_kind);
       if (!sign.kind) {
-        fmt::print(stderr, "podgate: unknown kind \"{}\"\n", sign_kind);
+        UnknownKind(sign_kind);
         return 2;
       }
     }
@@ -256,7 +276,7 @@ int Main(int argc, char** argv) {
     if (!admit_kind.empty()) {
       admit.kind = KindFromName(admit_kind);
       if (!admit.kind) {
-        fmt::print(stderr, "podgate: unknown kind \"{}\"\n", admit_kind);
+        UnknownKind(admit_kind);
         return 2;
       }
     }
@@ -278,7 +298,7 @@ int Main(int argc, char** argv) {
   if (schema_cmd->parsed()) {
     auto kind = KindFromName(schema_kind);
     if (!kind) {
-      fmt::print(stderr, "podgate: unknown kind \"{}\"\n", schema_kind);
+      UnknownKind(schema_kind);
       return 2;
     }
     fmt::print("{}", SchemaDocument(*kind));
