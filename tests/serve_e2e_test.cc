@@ -683,6 +683,25 @@ TEST_F(ServeTest, RefusesADurationWithoutAUnit) {
   }
 }
 
+// The trap of a lost node key: serve creates a new one when the file is missing, and the new
+// node would answer wrong-node to every attachment in the ledger. It refuses to start instead,
+// naming both nodes.
+TEST_F(ServeTest, RefusesToServeALedgerOfAnotherNode) {
+  StartServer();
+  ASSERT_EQ(
+      OperatorPost("/v1/attachments", Attachment("attach:k", "client:k", node_, bind_)).status,
+      201);
+  server_->Stop(kStopPatience);
+  server_.reset();
+  std::filesystem::remove(dir_ + "/node.pem");
+  std::string said =
+      Output("(" + std::string(PODGATE_BINARY) + " serve --db '" + ledger_->url() +
+             "' --listen 127.0.0.1:0 --node-key " + dir_ + "/node.pem --operator-token-file " +
+             dir_ + "/operator.token 2>&1; echo exit=$?)");
+  EXPECT_NE(said.find("the ledger belongs to node " + node_), std::string::npos) << said;
+  EXPECT_NE(said.find("exit=2"), std::string::npos) << said;
+}
+
 TEST_F(ServeTest, FirstRunCreatesKeyAndToken) {
   std::filesystem::remove(dir_ + "/node.pem");
   std::filesystem::remove(dir_ + "/operator.token");

@@ -126,7 +126,8 @@ class Preparer {
 
 class Gate {
  public:
-  // Fails with config-error when options.node_id is not the identity of node_key.
+  // Fails with config-error when options.node_id is not the identity of node_key, or when
+  // another node admitted the ledger's first fact: a ledger belongs to one node identity.
   static Result<std::unique_ptr<Gate>> Create(
       GateOptions options, Ledger* ledger, SecretKey node_key,
       std::shared_ptr<ProofCache> cache = std::make_shared<ProofCache>());

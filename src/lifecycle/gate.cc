@@ -296,6 +296,33 @@ Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
 Gate::Gate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Gate::~Gate() = default;
 
+namespace {
+
+// A ledger belongs to one node identity (DESIGN.md section 3: the gate holds one): the node that
+// admitted its first fact, always an attachment naming it as serving node. A gate with another
+// key (a lost node key replaced by a new one at start-up, a second host started with its own)
+// would answer wrong-node to every attachment there, and its session expiry would keep
+// meeting them; it is refused before it starts.
+Status CheckLedgerNode(Ledger* ledger, const std::string& node_id, const ValidatorOptions& limits) {
+  auto first = ledger->EventsAfter(0, 1);
+  if (!first.ok()) return first.status();
+  if (first->empty() || first->front().type != EventType::kAttached) return Status::Ok();
+  json::Parser parser(json::Limits{2 * limits.max_bytes + 4096, limits.max_depth});
+  json::Element root;
+  if (!parser.ParseCopy(first->front().json, &root).ok()) return Status::Ok();
+  auto node = root["serving-node/id"];
+  if (node.error() || !node.value_unsafe().is_string()) return Status::Ok();
+  std::string_view owner = node.value_unsafe().get_string().value_unsafe();
+  if (owner == node_id) return Status::Ok();
+  return Status(Code::kConfig,
+                fmt::format("the ledger belongs to node {} (its first fact, {}, was admitted by "
+                            "it), and this gate's key is node {}: start it with that node's key, "
+                            "or give it a ledger of its own",
+                            owner, first->front().id, node_id));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Gate>> Gate::Create(GateOptions options, Ledger* ledger, SecretKey node_key,
                                            std::shared_ptr<ProofCache> cache) {
   auto named = DecodeId(options.node_id, Role::kNode);
@@ -311,6 +338,7 @@ Result<std::unique_ptr<Gate>> Gate::Create(GateOptions options, Ledger* ledger, 
   if (ledger == nullptr) return Status(Code::kConfig, "the gate needs a ledger");
   if (options.skew_seconds < 0) return Status(Code::kConfig, "clock skew must not be negative");
   if (cache == nullptr) return Status(Code::kConfig, "the gate needs a proof cache");
+  if (Status s = CheckLedgerNode(ledger, options.node_id, options.validator); !s.ok()) return s;
   auto shared = std::make_shared<const Preparer::Shared>(
       Preparer::Shared{std::move(options), std::move(node_key), std::move(cache)});
   return std::unique_ptr<Gate>(new Gate(std::make_unique<Impl>(std::move(shared), ledger)));

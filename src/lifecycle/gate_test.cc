@@ -82,6 +82,24 @@ TEST_F(GateTest, RefusesANodeIdThatIsNotTheKeys) {
   EXPECT_EQ(Gate::Create(options, ledger_.get(), node_key_).status().code(), Code::kConfig);
 }
 
+// A ledger belongs to the node that admitted its first fact: a gate with another key (say, a
+// lost node key replaced by a new one) is refused before it answers wrong-node to everything.
+TEST_F(GateTest, RefusesALedgerAnotherNodeWrote) {
+  SecretKey other = KeyFromByte(9);
+  GateOptions options;
+  options.node_id = NodeId(other);
+  ASSERT_TRUE(Gate::Create(options, ledger_.get(), other).ok());  // empty: anyone's
+  ASSERT_EQ(Admit(Attachment("attach:1", "client:1")).verdict, Verdict::kAdmitted);
+  auto refused = Gate::Create(options, ledger_.get(), other);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kConfig);
+  EXPECT_THAT(refused.status().message(),
+              ::testing::HasSubstr("the ledger belongs to node " + node_id_));
+  EXPECT_THAT(refused.status().message(), ::testing::HasSubstr(NodeId(other)));
+  options.node_id = node_id_;
+  EXPECT_TRUE(Gate::Create(options, ledger_.get(), node_key_).ok());
+}
+
 TEST_F(GateTest, AttachmentIsStoredAsReceivedAndReplayIsDuplicate) {
   std::string a = Attachment("attach:1", "client:1");
   Admission first = Admit(a);
