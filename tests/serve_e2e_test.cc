@@ -700,6 +700,8 @@ TEST_F(ServeTest, RefusesToServeALedgerOfAnotherNode) {
              dir_ + "/operator.token 2>&1; echo exit=$?)");
   EXPECT_NE(said.find("the ledger belongs to node " + node_), std::string::npos) << said;
   EXPECT_NE(said.find("exit=2"), std::string::npos) << said;
+  // The key this start created for itself is gone again: the old one can be put back.
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/node.pem"));
 }
 
 TEST_F(ServeTest, FirstRunCreatesKeyAndToken) {

@@ -55,12 +55,13 @@ enum class Rights : std::uint8_t { kParticipant, kOperator, kGate };
 // "participant", "operator", "gate".
 std::string_view RightsName(Rights rights);
 
-// The longest identifier the gate admits, in bytes of UTF-8: an artifact's own id, the id it
-// names (a detachment's attachment, a recovery's detachment) and its client instance. The
-// ledger indexes them, and PostgreSQL refuses an index entry of more than 2704 bytes, which
-// would fail the whole group commit it is in; the schema sets no bound. A longer one is
-// refused before the ledger, as `malformed-json` (a size limit, like the artifact's), naming
-// the member. The gate's own session-expired detachments may exceed it by their id's prefix.
+// The longest identifier the gate admits, in bytes of UTF-8: an artifact's own id, and the
+// client instance of an attachment or recovery, the values the ledger indexes new (the id a
+// detachment or recovery names, and a detachment's client instance, must equal values it holds
+// already). PostgreSQL refuses an index entry of more than 2704 bytes, which would fail the
+// whole group commit it is in; the schema sets no bound. A longer one is refused before the
+// ledger, as `malformed-json` (a size limit, like the artifact's), naming the member. The
+// gate's own session-expired detachments are exempt (their values come from a held attachment).
 inline constexpr std::size_t kMaxIdentifierBytes = 2048;
 
 struct GateOptions {

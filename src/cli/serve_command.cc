@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -188,7 +189,12 @@ int RunServe(const ServeOptions& options) {
   gate_options.retention.max_count = options.retain_max_count;
   gate_options.retention.max_age_seconds = options.retain_max_age_seconds;
   auto gate = Gate::Create(gate_options, ledger->get(), std::move(key.value()), cache);
-  if (!gate.ok()) return Fail(gate.status());
+  if (!gate.ok()) {
+    // A key this start created and the gate refused (the ledger is another node's: a lost key
+    // replaced) goes again, so that the file is missing, as found, for the old one to return.
+    if (key_created) std::remove(options.node_key.c_str());
+    return Fail(gate.status());
+  }
 
   server::Notifier notifier;
   server::Metrics metrics;

@@ -263,21 +263,20 @@ Result<Decision> DecideRecovery(LedgerView& view, const Facts& f, const Context&
 }  // namespace
 
 std::optional<Violation> FindOverlongIdentifier(const Facts& facts, std::size_t limit) {
-  std::string_view ref_path =
-      facts.kind == Kind::kRecovery ? kFromDetachmentPath : kAttachmentIdPath;
-  const std::pair<std::string_view, const std::string*> identifiers[] = {
-      {IdPath(facts.kind), &facts.id},
-      {ref_path, &facts.ref_id},
-      {kClientPath, &facts.client_instance},
-  };
-  for (const auto& [path, value] : identifiers) {
-    if (value->size() <= limit) continue;
+  // Only values the ledger would index that it does not hold already: the artifact's own id, and
+  // the client instance of an attachment or recovery (a detachment's must equal its
+  // attachment's). The id a detachment or recovery names is admitted only when it names a
+  // held record, whose id the ledger already indexes; otherwise it is only looked up.
+  auto overlong = [&](std::string_view path, const std::string& value) -> std::optional<Violation> {
+    if (value.size() <= limit) return std::nullopt;
     return Violation{std::string(path), "maxBytes",
                      fmt::format("is {} bytes long; this gate admits identifiers of at most {} "
                                  "bytes (UTF-8)",
-                                 value->size(), limit),
+                                 value.size(), limit),
                      std::nullopt};
-  }
+  };
+  if (auto v = overlong(IdPath(facts.kind), facts.id)) return v;
+  if (facts.kind != Kind::kDetachment) return overlong(kClientPath, facts.client_instance);
   return std::nullopt;
 }
 

@@ -77,9 +77,9 @@ struct Decision {
   std::variant<std::monostate, AttachmentRecord, DetachmentRecord, RecoveryRecord> record;
 };
 
-// The first identifier of `facts` the ledger indexes (its id, the id it names, its client
-// instance) that is longer than `limit` bytes, as a violation naming its member; nullopt when
-// all fit (kMaxIdentifierBytes in podgate/gate.h says why there is a limit).
+// The first identifier of `facts` that the ledger would index new and that is longer than
+// `limit` bytes (its own id; the client instance of an attachment or recovery), as a violation
+// naming its member; nullopt when all fit (kMaxIdentifierBytes in podgate/gate.h says why).
 std::optional<Violation> FindOverlongIdentifier(const Facts& facts, std::size_t limit);
 
 // True for the node reasons of a detachment: session-expired, policy, operator-action.

@@ -261,31 +261,31 @@ TEST_F(DetachmentTest, EvictedIdStaysTaken) {
                  "/detachment~1id");
 }
 
-TEST(OverlongIdentifierTest, NamesTheFirstIdentifierPastTheLimit) {
+TEST(OverlongIdentifierTest, NamesTheNewValuesPastTheLimit) {
   Facts f;
   f.kind = Kind::kRecovery;
   f.id = std::string(8, 'i');
-  f.ref_id = std::string(8, 'r');
+  f.ref_id = std::string(100, 'r');  // names a held detachment, or nothing: never checked
   f.client_instance = std::string(8, 'c');
+  f.bind_id = std::string(100, 'b');  // not indexed
   EXPECT_FALSE(FindOverlongIdentifier(f, 8));
-  for (auto [field, path] :
-       {std::pair{&f.client_instance, "/client-instance~1id"},
-        std::pair{&f.ref_id, "/recovery~1from-detachment-id"}, std::pair{&f.id, "/recovery~1id"}}) {
-    field->push_back('+');
-    auto v = FindOverlongIdentifier(f, 8);
-    ASSERT_TRUE(v);
-    EXPECT_EQ(v->path, path);
-    EXPECT_EQ(v->keyword, "maxBytes");
-    EXPECT_THAT(v->message, ::testing::HasSubstr("is 9 bytes long"));
-  }
-  f.kind = Kind::kDetachment;
-  f.id.pop_back();
+  f.client_instance.push_back('+');
+  auto v = FindOverlongIdentifier(f, 8);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->path, "/client-instance~1id");
+  EXPECT_EQ(v->keyword, "maxBytes");
+  EXPECT_THAT(v->message, ::testing::HasSubstr("is 9 bytes long"));
+  f.id.push_back('+');
+  EXPECT_EQ(FindOverlongIdentifier(f, 8)->path, "/recovery~1id");  // its own id first
+  f.kind = Kind::kAttachment;
   EXPECT_EQ(FindOverlongIdentifier(f, 8)->path, "/attachment~1id");
-  f.bind_id = std::string(100, 'b');  // not indexed: no limit
-  f.participant = std::string(100, 'p');
-  f.ref_id.pop_back();
-  f.client_instance.pop_back();
+  f.id.pop_back();
+  EXPECT_EQ(FindOverlongIdentifier(f, 8)->path, "/client-instance~1id");
+  // A detachment's client instance must be its attachment's, held already: only its id counts.
+  f.kind = Kind::kDetachment;
   EXPECT_FALSE(FindOverlongIdentifier(f, 8));
+  f.id.push_back('+');
+  EXPECT_EQ(FindOverlongIdentifier(f, 8)->path, "/detachment~1id");
 }
 
 TEST_F(DetachmentTest, WrongNode) {

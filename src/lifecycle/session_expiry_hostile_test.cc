@@ -29,7 +29,9 @@ using testing::KeyFromByte;
 using testing::MakeAttachment;
 using testing::MakeBind;
 using testing::MakeDetachment;
+using testing::MakeRecovery;
 using testing::NodeId;
+using testing::ParticipantId;
 
 Timestamp T(std::string_view text) { return ParseRfc3339(text).value_or(Timestamp{}); }
 
@@ -115,13 +117,41 @@ TEST_F(SessionExpiryHostileTest, AttachmentWithTheLongestIdsExpires) {
   EXPECT_FALSE(Live(client));
   EXPECT_EQ(Expire().size(), 1u);
   EXPECT_FALSE(Live("client:1"));
-  // One byte more is refused before the ledger, so no attachment can mint an unstorable id.
+  // The minted detachment (its id 2071 bytes, past the limit) can be recovered: the id a
+  // recovery names is one the ledger holds, and is not bounded again.
+  Admission recovered =
+      Admit(MakeRecovery("recover:1", std::string(lifecycle::kSessionExpiredIdPrefix) + id, client,
+                         "reattach-existing-device", "2026-03-28T20:50:00Z", node_id_, Bind()),
+            Rights::kOperator);
+  EXPECT_EQ(recovered.verdict, Verdict::kAdmitted) << CodeName(recovered.report.code);
+  // One byte more is refused before the ledger.
   Admission over = Admit(MakeAttachment(id + "x", "client:2", "1970-01-01T00:00:00Z", node_id_,
                                         Bind("1970-01-01T00:00:00Z")),
                          Rights::kParticipant);
   EXPECT_EQ(over.report.code, Code::kMalformedJson);
   ASSERT_FALSE(over.report.errors.empty());
   EXPECT_EQ(over.report.errors[0].path, "/attachment~1id");
+}
+
+// An attachment with a longer id than the gate now admits, stored before the limit existed
+// (SQLite took any length), still expires: the gate's own detachments are not bounded.
+TEST_F(SessionExpiryHostileTest, AttachmentStoredBeforeTheLimitExpires) {
+  AttachmentRecord huge;
+  huge.id = "attach:" + std::string(40000, 'x');
+  huge.client_instance = "client:" + std::string(10000, 'y');
+  huge.participant = ParticipantId(alice_);
+  huge.attached_at = *ParseRfc3339("1970-01-01T00:00:00Z");
+  huge.bound_at = huge.attached_at;
+  {
+    auto txn = ledger_->Begin();
+    ASSERT_TRUE(txn.ok());
+    std::string stored = MakeAttachment(huge.id, huge.client_instance, "1970-01-01T00:00:00Z",
+                                        node_id_, Bind("1970-01-01T00:00:00Z"));
+    ASSERT_TRUE((*txn)->RecordAttachment(huge, stored, now_).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(Expire().size(), 1u);
+  EXPECT_FALSE(Live(huge.client_instance));
 }
 
 TEST_F(SessionExpiryHostileTest, TheMintedIdIsTheGatesOwn) {

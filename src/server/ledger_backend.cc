@@ -146,11 +146,18 @@ void GateAdmitter::RunBatch(std::vector<Job> batch) {
   // The engine refused the group commit (storage, not unavailable: the ledger answered): the
   // cause may be one artifact's, so each is tried again alone, and only those that fail alone
   // get the failure. Unavailable ledgers are not retried: every try would wait out its timeout.
-  const Status& first = (*outcomes)[0].status;
+  const Status first = (*outcomes)[0].status;
   if (jobs->size() > 1 && !first.ok() && first.code() == Code::kStorage) {
     for (std::size_t i = 0; i < jobs->size(); ++i) {
       (*outcomes)[i] = AdmissionOutcome{};
       StageAndCommit(jobs.get(), i, i + 1, now, outcomes.get());
+      const Status& alone = (*outcomes)[i].status;
+      if (!alone.ok() && alone.code() != Code::kStorage) {
+        // The ledger went away meanwhile: the rest would each wait out its timeout.
+        for (std::size_t j = i + 1; j < jobs->size(); ++j)
+          (*outcomes)[j] = AdmissionOutcome{alone, {}};
+        break;
+      }
     }
   }
 

@@ -4,8 +4,10 @@
 // GateAdmitter owns one thread, the only one that touches its Gate and the Gate's Ledger. It
 // takes every queued admission (up to max_batch), stages them in order in one batch, commits
 // once (one fsync for the batch), and only then answers each: an answer is always durable.
-// A storage failure of a batch answers all of its admissions with that failure (nothing of
-// the batch happened). Session-expiry runs are queued on the same thread, between batches.
+// When the engine refuses a batch (storage: the ledger answered no), nothing of it happened,
+// and each admission is tried again alone, so that only those that fail alone get the failure;
+// an unavailable ledger (lost, or locked past its timeout) answers the whole batch with that
+// failure at once. Session-expiry runs are queued on the same thread, between batches.
 // After every commit that admitted something, the notifier wakes the event streams.
 //
 // LedgerReadModel opens `connections` ledgers on the same database; each read borrows one

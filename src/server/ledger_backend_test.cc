@@ -72,58 +72,78 @@ TEST(LastSequence, GapsEmptyAndFailure) {
   EXPECT_EQ(LastSequence(&failing, 0).status().code(), Code::kStorage);
 }
 
+// A GateAdmitter over a SQLite ledger in a directory of its own, with a second connection of
+// the test's (`other`) to hold the ledger's lock or change its schema.
+class GateAdmitterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() / "podgate-admitter-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(dir_.data()), nullptr);
+    ASSERT_EQ(sqlite3_open((dir_ + "/ledger.db").c_str(), &other_), SQLITE_OK);
+  }
+  void TearDown() override {
+    if (admitter_) admitter_->Drain();
+    admitter_.reset();
+    sqlite3_close(other_);
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Start(LedgerOptions ledger_options = {}) {
+    auto ledger = OpenLedger("sqlite:" + dir_ + "/ledger.db", ledger_options);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    GateOptions options;
+    options.node_id = node_id_;
+    auto gate = Gate::Create(options, ledger->get(), node_, std::make_shared<ProofCache>());
+    ASSERT_TRUE(gate.ok()) << gate.status().ToString();
+    admitter_ = std::make_unique<GateAdmitter>(
+        std::move(ledger).value(), std::move(gate).value(),
+        [] { return *ParseRfc3339("2026-03-28T21:00:00Z"); }, nullptr);
+  }
+
+  bool Exec(const char* sql) { return sqlite3_exec(other_, sql, nullptr, nullptr, nullptr) == 0; }
+
+  // Posts an attachment of client "client:" + id; its outcome comes later.
+  std::future<AdmissionOutcome> Post(const std::string& id) {
+    auto promise = std::make_shared<std::promise<AdmissionOutcome>>();
+    auto outcome = promise->get_future();
+    AdmissionRequest request{
+        Kind::kAttachment,
+        testing::MakeAttachment(id, "client:" + id, "2026-03-28T20:00:00Z", node_id_, bind_),
+        Rights::kParticipant,
+        {}};
+    EXPECT_TRUE(admitter_->Check(&request).ok());
+    admitter_->Admit(std::move(request),
+                     [promise](AdmissionOutcome o) { promise->set_value(std::move(o)); });
+    return outcome;
+  }
+
+  std::string dir_;
+  sqlite3* other_ = nullptr;
+  SecretKey node_ = testing::KeyFromByte(1);
+  std::string node_id_ = testing::NodeId(node_);
+  std::string bind_ = testing::MakeBind(testing::KeyFromByte(2),
+                                        {.bound_at = "2026-03-28T19:00:00Z", .via_node = node_id_});
+  std::unique_ptr<GateAdmitter> admitter_;
+};
+
 // A group commit the engine refuses (storage: the ledger answered, and said no) may be one
 // artifact's fault; its batch mates are tried again alone and admitted, and only the artifact
 // that fails alone gets the failure (a review found one PostgreSQL-unindexable id failing every
 // admission batched with it, 503 to each poster).
-TEST(GateAdmitterTest, AnArtifactTheEngineRefusesFailsAloneNotItsBatch) {
-  std::string dir = (std::filesystem::temp_directory_path() / "podgate-admitter-XXXXXX");
-  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-  const std::string path = dir + "/ledger.db";
-  const SecretKey node = testing::KeyFromByte(1);
-  const std::string node_id = testing::NodeId(node);
-  const Timestamp now = *ParseRfc3339("2026-03-28T21:00:00Z");
-  auto ledger = OpenLedger("sqlite:" + path);
-  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-
+TEST_F(GateAdmitterTest, AnArtifactTheEngineRefusesFailsAloneNotItsBatch) {
+  Start();
   // The poison: an engine-side refusal of one attachment, by a trigger this test adds.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER test_poison BEFORE INSERT ON attachments "
-                         "WHEN NEW.id = 'attach:poison' BEGIN SELECT RAISE(ABORT, 'poison'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-
-  GateOptions options;
-  options.node_id = node_id;
-  auto gate = Gate::Create(options, ledger->get(), node, std::make_shared<ProofCache>());
-  ASSERT_TRUE(gate.ok()) << gate.status().ToString();
-  GateAdmitter admitter(
-      std::move(ledger).value(), std::move(gate).value(), [now] { return now; }, nullptr);
-
+  ASSERT_TRUE(
+      Exec("CREATE TRIGGER test_poison BEFORE INSERT ON attachments "
+           "WHEN NEW.id = 'attach:poison' BEGIN SELECT RAISE(ABORT, 'poison'); END"));
   // Hold the write lock so that the posts below queue up and commit in as few batches as the
   // admitter makes of them: the poison shares a batch with at least one other.
-  ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  const std::string bind = testing::MakeBind(
-      testing::KeyFromByte(2), {.bound_at = "2026-03-28T19:00:00Z", .via_node = node_id});
+  ASSERT_TRUE(Exec("BEGIN IMMEDIATE"));
   std::vector<std::string> ids = {"attach:1", "attach:2", "attach:poison", "attach:3", "attach:4"};
   std::vector<std::future<AdmissionOutcome>> outcomes;
-  for (const std::string& id : ids) {
-    auto promise = std::make_shared<std::promise<AdmissionOutcome>>();
-    outcomes.push_back(promise->get_future());
-    AdmissionRequest request{
-        Kind::kAttachment,
-        testing::MakeAttachment(id, "client:" + id, "2026-03-28T20:00:00Z", node_id, bind),
-        Rights::kParticipant,
-        {}};
-    ASSERT_TRUE(admitter.Check(&request).ok());
-    admitter.Admit(std::move(request),
-                   [promise](AdmissionOutcome outcome) { promise->set_value(std::move(outcome)); });
-  }
+  for (const std::string& id : ids) outcomes.push_back(Post(id));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
-
+  ASSERT_TRUE(Exec("COMMIT"));
   for (std::size_t i = 0; i < ids.size(); ++i) {
     AdmissionOutcome outcome = outcomes[i].get();
     if (ids[i] == "attach:poison") {
@@ -133,9 +153,23 @@ TEST(GateAdmitterTest, AnArtifactTheEngineRefusesFailsAloneNotItsBatch) {
       EXPECT_EQ(outcome.admission.verdict, Verdict::kAdmitted) << ids[i];
     }
   }
-  admitter.Drain();
-  sqlite3_close(db);
-  std::filesystem::remove_all(dir);
+}
+
+// A ledger locked by another writer past the busy timeout is unavailable: the batch is
+// answered with that at once, not retried admission by admission (each retry would wait out
+// the timeout again).
+TEST_F(GateAdmitterTest, ALockedLedgerAnswersTheBatchUnavailableWithoutRetries) {
+  LedgerOptions quick;
+  quick.busy_timeout_ms = 100;
+  Start(quick);
+  ASSERT_TRUE(Exec("BEGIN IMMEDIATE"));
+  std::vector<std::future<AdmissionOutcome>> outcomes;
+  for (int i = 0; i < 4; ++i) outcomes.push_back(Post("attach:" + std::to_string(i)));
+  for (auto& outcome : outcomes) {
+    AdmissionOutcome o = outcome.get();
+    EXPECT_EQ(o.status.code(), Code::kUnavailable) << o.status.ToString();
+  }
+  ASSERT_TRUE(Exec("ROLLBACK"));
 }
 
 }  // namespace

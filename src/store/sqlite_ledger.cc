@@ -264,8 +264,16 @@ CREATE INDEX verdicts_artifact ON verdicts(kind, artifact_id);
                      fmt::arg("verdicts", kVerdictsTableV3));
 }
 
+// SQLite's answer as a Status: unavailable when another connection held the lock past the busy
+// timeout (it may pass: the caller may retry later), storage otherwise.
+Code CodeForSqlite(int rc) {
+  int primary = rc & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? Code::kUnavailable : Code::kStorage;
+}
+
 Status SqlError(sqlite3* db, std::string_view what) {
-  return Status(Code::kStorage, fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db)));
+  return Status(CodeForSqlite(sqlite3_extended_errcode(db)),
+                fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db)));
 }
 
 // A prepared statement borrowed from the connection's cache; reset when it goes out of scope.
@@ -356,8 +364,8 @@ class Connection {
 
   Status Exec(const char* sql) {
     char* error = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-      Status s(Code::kStorage, fmt::format("sqlite: {}", error ? error : sqlite3_errmsg(db_)));
+    if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error); rc != SQLITE_OK) {
+      Status s(CodeForSqlite(rc), fmt::format("sqlite: {}", error ? error : sqlite3_errmsg(db_)));
       sqlite3_free(error);
       return s;
     }

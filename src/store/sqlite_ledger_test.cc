@@ -198,6 +198,26 @@ TEST(SqliteProcessTest, TuningTurnsMemoryStatisticsOffBeforeTheFirstLedgerOnly) 
   EXPECT_FALSE(TuneSqliteForThisProcess());  // too late now
 }
 
+// A writer kept waiting past the busy timeout by another is told `unavailable` (it may pass,
+// as PostgreSQL's lock timeout says), not `storage` (the ledger refused).
+TEST(SqliteLedgerTest, AWriterLockedOutPastTheBusyTimeoutIsUnavailable) {
+  TempDir dir;
+  const std::string path = dir.File("ledger.db");
+  LedgerOptions quick;
+  quick.busy_timeout_ms = 50;
+  auto ledger = Open("sqlite:" + path, quick);
+  ASSERT_NE(ledger, nullptr);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto txn = ledger->Begin();
+  ASSERT_FALSE(txn.ok());
+  EXPECT_EQ(txn.status().code(), Code::kUnavailable) << txn.status().ToString();
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_TRUE(ledger->Begin().ok());
+}
+
 TEST(SqliteLedgerTest, RecordsAndFindsEachKindWithIncreasingSequenceNumbers) {
   auto ledger = Open("sqlite::memory:");
   auto txn = Begin(*ledger);
