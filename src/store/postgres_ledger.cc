@@ -766,6 +766,11 @@ constexpr Sql kParticipantClients{
 
 #undef PODGATE_STATE_OF
 
+// A stored artifact from the row "json, seq".
+StoredArtifact ReadStoredArtifact(const Row& r) {
+  return StoredArtifact{r.Text(0), static_cast<std::uint64_t>(r.Int(1))};
+}
+
 AttachmentRecord ReadAttachment(const Row& r) {
   AttachmentRecord a;
   a.id = r.Text(0);
@@ -1153,9 +1158,7 @@ Result<std::optional<StoredArtifact>> PostgresLedger::ArtifactOf(Kind kind, std:
     case Kind::kParticipantBind:
       return std::optional<StoredArtifact>();
   }
-  return FindOne<StoredArtifact>("read an artifact", *sql, id, [](const Row& r) {
-    return StoredArtifact{r.Text(0), static_cast<std::uint64_t>(r.Int(1))};
-  });
+  return FindOne<StoredArtifact>("read an artifact", *sql, id, ReadStoredArtifact);
 }
 
 Result<std::optional<ClientInstanceState>> PostgresLedger::GetClientInstance(
@@ -1284,9 +1287,7 @@ Result<std::optional<StoredArtifact>> PostgresTransaction::GetEvictedDetachment(
   if (HasNul(id) || HasNul(attachment_id)) return std::optional<StoredArtifact>();
   auto found = ledger_->FindAll<StoredArtifact>(
       "read an evicted detachment's admission", kEvictedDetachmentAdmission,
-      Params().Text(id).Text(attachment_id), [](const Row& r) {
-        return StoredArtifact{r.Text(0), static_cast<std::uint64_t>(r.Int(1))};
-      });
+      Params().Text(id).Text(attachment_id), ReadStoredArtifact);
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<StoredArtifact>();
   return std::optional<StoredArtifact>(std::move(found->front()));

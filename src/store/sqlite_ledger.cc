@@ -544,6 +544,11 @@ constexpr const char* kParticipantClients =
     "SELECT client_instance, MIN(seq) AS first FROM recoveries WHERE participant = ?1 "
     "GROUP BY client_instance) GROUP BY client_instance ORDER BY first";
 
+// A stored artifact from the row "json, seq".
+StoredArtifact ReadStoredArtifact(const Stmt& s) {
+  return StoredArtifact{s.ColText(0), static_cast<std::uint64_t>(s.ColInt(1))};
+}
+
 AttachmentRecord ReadAttachment(const Stmt& s) {
   AttachmentRecord r;
   r.id = s.ColText(0);
@@ -952,9 +957,7 @@ Result<std::optional<StoredArtifact>> SqliteLedger::ArtifactOf(Kind kind, std::s
     case Kind::kParticipantBind:
       return std::optional<StoredArtifact>();
   }
-  return FindOne<StoredArtifact>(sql, id, [](const Stmt& s) {
-    return StoredArtifact{s.ColText(0), static_cast<std::uint64_t>(s.ColInt(1))};
-  });
+  return FindOne<StoredArtifact>(sql, id, ReadStoredArtifact);
 }
 
 Result<std::optional<ClientInstanceState>> SqliteLedger::ClientState(
@@ -1200,8 +1203,7 @@ Result<std::optional<StoredArtifact>> SqliteTransaction::GetEvictedDetachment(
   (*stmt)->Text(1, id).Text(2, attachment_id);
   int rc = (*stmt)->Step();
   if (rc == SQLITE_ROW) {
-    return std::optional<StoredArtifact>(
-        StoredArtifact{(*stmt)->ColText(0), static_cast<std::uint64_t>((*stmt)->ColInt(1))});
+    return std::optional<StoredArtifact>(ReadStoredArtifact(**stmt));
   }
   if (rc == SQLITE_DONE) return std::optional<StoredArtifact>();
   return SqlError(ledger_->conn().db(), "read an evicted detachment's admission");
