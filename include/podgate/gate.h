@@ -49,7 +49,9 @@ namespace podgate {
 
 // Who submits an artifact. Node reasons of a detachment (session-expired, policy,
 // operator-action) need kOperator or kGate; participant reasons (user-request, device-loss,
-// migration) any of them.
+// migration) any of them. kGate is the gate's own: the documents it builds from artifacts the
+// ledger holds (session expiry), which are exempt from the size limits that guard against
+// posters (GateOptions::validator.max_bytes); never hand it to input from outside.
 enum class Rights : std::uint8_t { kParticipant, kOperator, kGate };
 
 // "participant", "operator", "gate".

@@ -3,6 +3,9 @@
 
 #include "podgate/gate.h"
 
+#include <algorithm>
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "json/parser.h"
@@ -43,6 +46,14 @@ Domain DigestDomain(Kind kind) {
       break;
   }
   return Domain::kParticipantBind;
+}
+
+// The parse limits for a document the ledger already holds, or that the gate builds from one:
+// its own size. Size limits guard against what posters send; an admitted artifact met the limit
+// of its day, which the operator may have lowered since, and must stay readable (session
+// expiry, the ledger's node check).
+json::Limits StoredLimits(std::string_view document, std::size_t max_depth) {
+  return json::Limits{std::max<std::size_t>(document.size(), 1), max_depth};
 }
 
 void Reject(Admission* a, Code code, std::string path, std::string message) {
@@ -97,20 +108,20 @@ struct Preparer::Impl {
                                    shared->options.validator.max_depth}) {}
 
   // The gate's own session-expired detachments repeat the attachment's id and client instance
-  // beside its bind, so they may outgrow the limit the attachment met; checked under twice the
-  // limit (and some room), they always fit, and an attachment can always be expired.
+  // beside its bind, so they may outgrow the limit the attachment met: an attachment that met
+  // the current limit gives one within twice the limit and some room, checked here; one
+  // admitted under a larger limit since lowered is checked under its own size (Prepare).
   static ValidatorOptions MintedLimits(ValidatorOptions options) {
     options.max_bytes = 2 * options.max_bytes + 4096;
     return options;
   }
 
-  // Facts, signing input and digest of a verified artifact.
-  void ReadFacts(PreparedArtifact::Impl* a) {
+  // Facts, signing input and digest of an artifact `p`'s limits let through verification.
+  void ReadFacts(PreparedArtifact::Impl* a, json::Parser& p) {
     const Kind k = *a->report.kind;
     padded.assign(a->json);
     padded.append(json::kPadding, '\0');
     json::Element root;
-    json::Parser& p = a->rights == Rights::kGate ? minted_parser : parser;
     if (Status s = p.Parse(std::string_view(padded.data(), a->json.size()), &root); !s.ok()) {
       a->failure =
           Status(Code::kInternal, "the verified artifact no longer parses: " + s.message());
@@ -147,11 +158,29 @@ PreparedArtifact Preparer::Prepare(std::string_view json, Rights rights, std::op
   PreparedArtifact::Impl& a = *out.impl_;
   a.origin = impl_->shared.get();
   a.rights = rights;
-  a.report =
-      (rights == Rights::kGate ? impl_->minted_verifier : impl_->verifier).Verify(json, kind);
+  Verifier* verifier = &impl_->verifier;
+  json::Parser* parser = &impl_->parser;
+  // The gate's own documents are checked under MintedLimits, or under their own size when they
+  // outgrow even those: then the attachment they come from was admitted under a size limit the
+  // operator has lowered since, and its session must still expire. Every other check applies.
+  std::unique_ptr<Verifier> sized_verifier;
+  std::unique_ptr<json::Parser> sized_parser;
+  if (rights == Rights::kGate) {
+    verifier = &impl_->minted_verifier;
+    parser = &impl_->minted_parser;
+    if (json.size() > parser->limits().max_bytes) {
+      ValidatorOptions sized = impl_->shared->options.validator;
+      sized.max_bytes = json.size();
+      sized_verifier = std::make_unique<Verifier>(impl_->shared->cache, sized);
+      sized_parser = std::make_unique<json::Parser>(StoredLimits(json, sized.max_depth));
+      verifier = sized_verifier.get();
+      parser = sized_parser.get();
+    }
+  }
+  a.report = verifier->Verify(json, kind);
   if (!a.report.ok()) return out;  // layers 1 to 3 decided: nothing reaches the ledger
   a.json.assign(json);
-  impl_->ReadFacts(&a);
+  impl_->ReadFacts(&a, *parser);
   // The ledger indexes these identifiers: a longer one is refused here, before the ledger (and
   // its verdict history), rather than failing the group commit it would be in. The gate's own
   // session-expired detachments are exempt: their values come from an attachment the ledger
@@ -261,10 +290,11 @@ Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
       break;
     }
     case Verdict::kDuplicate: {
-      auto stored = txn->GetArtifact(k, facts.id);
-      if (stored.ok() && !*stored && k == Kind::kDetachment) {
-        stored = txn->GetEvictedDetachment(facts.id, facts.ref_id);  // retention evicted it
-      }
+      // A held first admission has its number; a detachment retention evicted has none
+      // (first_seq 0), and its receipt is read back from the log through its attachment.
+      auto stored = (d.first_seq == 0 && k == Kind::kDetachment)
+                        ? txn->GetEvictedDetachment(facts.id, facts.ref_id)
+                        : txn->GetArtifact(k, facts.id);
       if (!stored.ok()) return stored.status();
       if (!*stored) return Status(Code::kInternal, "a duplicate's first admission is not held");
       a.verdict = Verdict::kDuplicate;
@@ -306,7 +336,7 @@ Status CheckLedgerNode(Ledger* ledger, const std::string& node_id, const Validat
   auto first = ledger->EventsAfter(0, 1);
   if (!first.ok()) return first.status();
   if (first->empty() || first->front().type != EventType::kAttached) return Status::Ok();
-  json::Parser parser(json::Limits{2 * limits.max_bytes + 4096, limits.max_depth});
+  json::Parser parser(StoredLimits(first->front().json, limits.max_depth));
   json::Element root;
   if (!parser.ParseCopy(first->front().json, &root).ok()) return Status::Ok();
   auto node = root["serving-node/id"];
@@ -389,11 +419,11 @@ Result<std::vector<Admission>> Gate::ExpireSessions(Timestamp now, std::int64_t 
   if (!expired.ok()) return expired.status();
   std::vector<Admission> admissions;
   const GateOptions& options = impl_->shared->options;
-  json::Parser parser(json::Limits{options.validator.max_bytes, options.validator.max_depth});
   for (const AttachmentRecord& x : *expired) {
     auto stored = impl_->ledger->GetArtifact(Kind::kAttachment, x.id);
     if (!stored.ok()) return stored.status();
     if (!*stored) return Status(Code::kInternal, "live attachment " + x.id + " has no artifact");
+    json::Parser parser(StoredLimits((*stored)->json, options.validator.max_depth));
     json::Element root;
     if (Status s = parser.ParseCopy((*stored)->json, &root); !s.ok()) return s;
     auto bind = root["participant-bind"];

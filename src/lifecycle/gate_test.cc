@@ -53,6 +53,22 @@ class GateTest : public ::testing::Test {
   }
   Admission DetachTwoKeepingOne();
 
+  // The one detachment an expiry run (TTL one hour) of `gate` mints, expected admitted; an
+  // empty (rejected) Admission when the run fails or mints another number.
+  Admission ExpireOne(Gate* gate) {
+    auto minted = gate->ExpireSessions(now_, 3600);
+    if (!minted.ok() || minted->size() != 1) {
+      ADD_FAILURE() << "expected one minted detachment: "
+                    << (minted.ok() ? std::to_string(minted->size()) : minted.status().ToString());
+      return Admission{};
+    }
+    const Admission& a = (*minted)[0];
+    EXPECT_EQ(a.verdict, Verdict::kAdmitted)
+        << CodeName(a.report.code) << " "
+        << (a.report.errors.empty() ? "" : a.report.errors[0].message);
+    return a;
+  }
+
   std::string Attachment(std::string_view id, std::string_view client,
                          std::string_view at = "2026-03-28T19:42:00Z") {
     return MakeAttachment(id, client, at, node_id_, bind_);
@@ -306,13 +322,8 @@ TEST_F(GateTest, AnEvictedDetachmentPostedAgainIsADuplicateOfItsAdmission) {
 TEST_F(GateTest, SessionExpiryMintsOneAttestedDetachmentPerExpiredAttachment) {
   Admit(Attachment("attach:old", "client:old", "2026-03-28T19:42:00Z"));
   Admit(Attachment("attach:new", "client:new", "2026-03-28T20:50:00Z"));
-  auto minted = gate_->ExpireSessions(now_, 3600);
-  ASSERT_TRUE(minted.ok()) << minted.status().ToString();
-  ASSERT_EQ(minted->size(), 1u);
-  const Admission& a = (*minted)[0];
-  ASSERT_EQ(a.verdict, Verdict::kAdmitted)
-      << CodeName(a.report.code) << " "
-      << (a.report.errors.empty() ? "" : a.report.errors[0].message);
+  Admission a = ExpireOne(gate_.get());
+  ASSERT_EQ(a.verdict, Verdict::kAdmitted);
   EXPECT_EQ(a.report.id, "detach:session-expired:attach:old");
   EXPECT_THAT(a.receipt, HasSubstr("\"detach/reason\":\"session-expired\""));
   EXPECT_THAT(a.receipt, HasSubstr("\"detached-at\":\"2026-03-28T20:42:00Z\""));
@@ -329,6 +340,41 @@ TEST_F(GateTest, SessionExpiryMintsOneAttestedDetachmentPerExpiredAttachment) {
   EXPECT_TRUE(again->empty());
   // And the minted artifact, replayed, is a duplicate.
   EXPECT_EQ(Admit(a.receipt, Rights::kGate).verdict, Verdict::kDuplicate);
+}
+
+// Size limits guard against what posters send, not against what the ledger holds: an operator
+// may lower the limit (--max-body) after admitting larger attachments, and those must still
+// expire (read back, minted from, the minted detachment checked) and still tie the ledger to
+// its node. The minted detachment is larger than twice the new limit and some room.
+TEST_F(GateTest, ALoweredSizeLimitLeavesAdmittedAttachmentsReadable) {
+  std::string bind = MakeBind(alice_, {.id = "pb:" + std::string(2000, 'b'),
+                                       .bound_at = "2026-03-28T19:20:00Z",
+                                       .via_node = node_id_});
+  std::string client = "client:" + std::string(2000, 'c');
+  std::string attachment = MakeAttachment("attach:" + std::string(2000, 'a'), client,
+                                          "2026-03-28T19:42:00Z", node_id_, bind);
+  ASSERT_EQ(Admit(attachment).verdict, Verdict::kAdmitted);
+  GateOptions lowered;
+  lowered.node_id = node_id_;
+  lowered.validator.max_bytes = 512;
+  ASSERT_GT(attachment.size(), 2 * lowered.validator.max_bytes + 4096);
+
+  // The node check reads the first attachment: another key is still refused.
+  SecretKey other = KeyFromByte(9);
+  GateOptions foreign = lowered;
+  foreign.node_id = NodeId(other);
+  EXPECT_EQ(Gate::Create(foreign, ledger_.get(), other).status().code(), Code::kConfig);
+
+  auto gate = Gate::Create(lowered, ledger_.get(), node_key_);
+  ASSERT_TRUE(gate.ok()) << gate.status().ToString();
+  Admission a = ExpireOne(gate->get());
+  ASSERT_EQ(a.verdict, Verdict::kAdmitted);
+  EXPECT_GT(a.receipt.size(), 2 * lowered.validator.max_bytes + 4096);  // checked by its size
+  EXPECT_EQ(ledger_->GetClientInstance(client)->value().state, "detached");
+  // What posters send is still held to the lowered limit.
+  auto posted = (*gate)->Admit(Attachment("attach:2", "client:2"), Rights::kParticipant, now_);
+  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  EXPECT_EQ(posted->report.code, Code::kMalformedJson);
 }
 
 TEST_F(GateTest, SessionExpiryRefusesANonPositiveTtl) {

@@ -96,6 +96,19 @@ TEST(PostSignature, VerifiesOnlyTheSignedArtifact) {
   EXPECT_FALSE(VerifyPostSignature(Kind::kDetachment, "{}", sig).ok());
 }
 
+// A body over the parser's default 64 KiB (allowed by a larger --max-body; a bind id is not
+// bounded) is verified like any other, and a participant can read such a stored artifact.
+TEST(PostSignature, VerifiesAnArtifactOverTheDefaultParseLimit) {
+  SecretKey participant = serve_test::ParticipantKey();
+  std::string node = serve_test::NodeKey().public_key().ToId(Role::kNode);
+  std::string bind = serve_test::SignedBind(participant, node, "pb:" + std::string(70000, 'b'));
+  std::string d = serve_test::Detachment("detach:1", "attach:1", "client:1", node, bind);
+  ASSERT_GT(d.size(), std::size_t{1} << 16);
+  std::string sig = serve_test::PostSignature(participant, Kind::kDetachment, d);
+  EXPECT_TRUE(VerifyPostSignature(Kind::kDetachment, d, sig).ok());
+  EXPECT_EQ(ArtifactParticipant(d), participant.public_key().ToId(Role::kParticipant));
+}
+
 TEST(ReadSignature, VerifiesWithinSkew) {
   SecretKey participant = serve_test::ParticipantKey();
   std::string id = participant.public_key().ToId(Role::kParticipant);
