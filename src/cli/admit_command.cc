@@ -15,6 +15,7 @@
 #include "cli/input.h"
 #include "podgate/gate.h"
 #include "podgate/ledger.h"
+#include "util/thread_name.h"
 
 namespace podgate::cli {
 namespace {
@@ -95,6 +96,7 @@ class Prefetcher {
   static constexpr std::size_t kWakeBatch = 64;
 
   void Run() {
+    util::NameThisThread("podgate-prepare");
     std::unique_lock lock(mu_);
     for (;;) {
       cv_.wait(lock, [&] { return !in_.empty() || closed_; });

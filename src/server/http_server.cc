@@ -15,6 +15,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "util/thread_name.h"
+
 namespace podgate::server {
 
 namespace asio = boost::asio;
@@ -612,7 +614,13 @@ void Server::Run(bool handle_signals) {
       }
     }
   };
-  for (int i = 1; i < threads; ++i) workers.emplace_back(serve);
+  // The calling thread is the first worker and keeps its name (the process's, in ps).
+  for (int i = 1; i < threads; ++i) {
+    workers.emplace_back([&serve] {
+      util::NameThisThread("podgate-http");
+      serve();
+    });
+  }
   serve();
   for (auto& w : workers) w.join();
 }

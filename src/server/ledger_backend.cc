@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/thread_name.h"
+
 namespace podgate::server {
 
 GateAdmitter::GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate> gate,
@@ -89,6 +91,7 @@ void GateAdmitter::Drain() {
 }
 
 void GateAdmitter::Loop() {
+  util::NameThisThread("podgate-commit");
   std::vector<Job> batch;
   while (true) {
     batch.clear();

@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 
 #include <gtest/gtest.h>
@@ -170,6 +172,34 @@ TEST_F(GateAdmitterTest, ALockedLedgerAnswersTheBatchUnavailableWithoutRetries) 
     EXPECT_EQ(o.status.code(), Code::kUnavailable) << o.status.ToString();
   }
   ASSERT_TRUE(Exec("ROLLBACK"));
+}
+
+// The names of this process's threads, as ps -L and top -H show them.
+std::vector<std::string> ThreadNames() {
+  std::vector<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.push_back(name);
+  }
+  return names;
+}
+
+// The operator tells the commit thread from the HTTP workers by its name (top -H, perf).
+TEST_F(GateAdmitterTest, TheCommitThreadIsNamed) {
+  Start();
+  ASSERT_TRUE(Post("attach:named").get().status.ok());  // the thread has run its loop
+  auto names = ThreadNames();
+  EXPECT_NE(std::find(names.begin(), names.end(), "podgate-commit"), names.end());
+  admitter_->Drain();
+  // A joined thread may stay listed for a moment after pthread_join returns.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  do {
+    names = ThreadNames();
+    if (std::find(names.begin(), names.end(), "podgate-commit") == names.end()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(std::find(names.begin(), names.end(), "podgate-commit"), names.end());
 }
 
 }  // namespace

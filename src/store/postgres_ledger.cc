@@ -20,6 +20,7 @@
 
 #include "json/writer.h"
 #include "store/libpq.h"
+#include "util/thread_name.h"
 
 namespace podgate::store {
 namespace {
@@ -1498,7 +1499,10 @@ class PostgresWatch final : public LedgerWatch {
   PostgresWatch(std::shared_ptr<const LibPq> pq, std::string url, std::function<void()> on_change)
       : conn_(std::move(pq), std::move(url), 10'000), on_change_(std::move(on_change)) {
     wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      util::NameThisThread("podgate-watch");
+      Loop();
+    });
   }
   ~PostgresWatch() override {
     stop_.store(true);
