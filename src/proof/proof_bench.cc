@@ -11,6 +11,8 @@
 #include <simdjson.h>
 
 #include "codec/base58.h"
+#include "lifecycle/facts.h"
+#include "podgate/keys.h"
 #include "podgate/proof.h"
 #include "proof/cache.h"
 #include "proof/signing.h"
@@ -145,6 +147,39 @@ void BM_TripleDigest(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (input.size() + 96)));
 }
 BENCHMARK(BM_TripleDigest)->Arg(500)->Arg(1000);
+
+// The digest the gate keeps of every admitted artifact (lifecycle/facts.h: SHA-256 of its
+// signing input, to tell a duplicate from a conflicting copy) beside the node attestation over
+// the same bytes: what the digest adds to an admission's Ed25519 work (libsodium's SHA-256 is
+// its portable code, without the CPU's SHA extensions; docs/PERFORMANCE.md "serve").
+std::string VectorAttestationInput() {
+  std::string artifact = VectorArtifact();
+  json::Parser parser;
+  json::Element root;
+  std::string input;
+  if (parser.ParseCopy(artifact, &root).ok()) {
+    proof::SigningInputBuilder().Build(Domain::kDetachment, root.get_object().value_unsafe(),
+                                       &input);
+  }
+  return input;
+}
+
+void BM_AdmissionDigest(benchmark::State& state) {
+  const std::string input = VectorAttestationInput();
+  if (input.empty()) state.SkipWithError("vector does not parse");
+  for (auto _ : state) benchmark::DoNotOptimize(lifecycle::Sha256(input));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+}
+BENCHMARK(BM_AdmissionDigest);
+
+void BM_NodeAttestationSign(benchmark::State& state) {
+  const std::string input = VectorAttestationInput();
+  if (input.empty()) state.SkipWithError("vector does not parse");
+  const SecretKey key = SecretKey::Generate();
+  for (auto _ : state) benchmark::DoNotOptimize(key.Sign(input));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+}
+BENCHMARK(BM_NodeAttestationSign);
 
 void BM_DecodeDidKey(benchmark::State& state) {
   for (auto _ : state) {
