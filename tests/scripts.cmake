@@ -9,6 +9,13 @@ add_test(NAME differential_ajv
 set_tests_properties(differential_ajv PROPERTIES LABELS differential SKIP_RETURN_CODE 77
                                                  TIMEOUT 300)
 
+# `podgate schema --bundle`: each kind's bundled document compiles alone in the reference
+# validator and judges the examples as named (tests/differential/bundle.sh).
+add_test(NAME schema_bundle_ajv
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/differential/bundle.sh $<TARGET_FILE:podgate>)
+set_tests_properties(schema_bundle_ajv PROPERTIES LABELS differential SKIP_RETURN_CODE 77
+                                                  TIMEOUT 120)
+
 # libpq is loaded only for a PostgreSQL ledger (src/store/libpq.h), never at start-up.
 add_test(NAME libpq_loaded_on_demand
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/libpq_loaded_on_demand.sh $<TARGET_FILE:podgate>)

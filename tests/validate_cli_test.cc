@@ -897,5 +897,46 @@ TEST_F(CliTest, SchemaPrintsTheDocument) {
   EXPECT_EQ(r.out, "");
 }
 
+// --bundle embeds the bind's document under $defs with its own $id (a 2020-12 compound
+// document), beside the kind's own definitions, and changes nothing else; the bind's own
+// bundle has nothing to embed. (That a validator compiles it alone: tests/differential.)
+TEST_F(CliTest, SchemaBundleEmbedsTheDocumentsItRefersTo) {
+  auto minified = [](std::string_view json) {
+    simdjson::dom::parser parser;
+    return simdjson::to_string(parser.parse(std::string(json)).value());
+  };
+  std::string bind = minified(SchemaDocument(Kind::kParticipantBind));
+  for (Kind kind : kAllKinds) {
+    RunResult r = Podgate({"schema", "--bundle", std::string(KindName(kind))});
+    ASSERT_EQ(r.exit_code, 0) << Show(r);
+    simdjson::dom::parser parser;
+    simdjson::dom::element bundle;
+    ASSERT_EQ(parser.parse(r.out).get(bundle), simdjson::SUCCESS) << r.out;
+    simdjson::dom::parser plain_parser;
+    simdjson::dom::element plain = plain_parser.parse(std::string(SchemaDocument(kind))).value();
+    if (kind == Kind::kParticipantBind) {
+      EXPECT_EQ(simdjson::to_string(bundle), bind);
+      continue;
+    }
+    EXPECT_EQ(simdjson::to_string(bundle["$defs"]["participant-bind"].value()), bind)
+        << KindName(kind);
+    // Everything else as in the plain document.
+    simdjson::dom::object plain_object = plain.get_object().value();
+    for (auto [key, value] : plain_object) {
+      if (key == "$defs") {
+        simdjson::dom::object defs = value.get_object().value();
+        for (auto [name, definition] : defs) {
+          EXPECT_EQ(simdjson::to_string(bundle["$defs"][name].value()),
+                    simdjson::to_string(definition));
+        }
+      } else {
+        EXPECT_EQ(simdjson::to_string(bundle[key].value()), simdjson::to_string(value)) << key;
+      }
+    }
+    EXPECT_EQ(bundle.get_object().value().size(),
+              plain_object.size() + (plain["$defs"].error() ? 1 : 0));
+  }
+}
+
 }  // namespace
 }  // namespace podgate

@@ -88,6 +88,11 @@ class Validator {
 // The JSON Schema document (draft 2020-12) podgate enforces for `kind`.
 std::string_view SchemaDocument(Kind kind);
 
+// The same document with the documents it refers to (the participant bind's, by its $id)
+// embedded under "$defs" with their own $id, minified: a compound document (JSON Schema
+// 2020-12 section 9.3) that a validator compiles on its own, without being handed the others.
+std::string BundledSchemaDocument(Kind kind);
+
 }  // namespace podgate
 
 #endif  // PODGATE_ARTIFACT_H_

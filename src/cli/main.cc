@@ -225,6 +225,10 @@ int Main(int argc, char** argv) {
   auto* schema_cmd =
       app.add_subcommand("schema", "Print the JSON Schema document podgate enforces for a kind");
   schema_cmd->add_option("kind", schema_kind, "Artifact kind")->required();
+  bool schema_bundle = false;
+  schema_cmd->add_flag("--bundle", schema_bundle,
+                       "Embed the documents it refers to (the participant bind's), so that a "
+                       "validator compiles it alone");
 
   try {
     app.parse(argc, argv);
@@ -301,7 +305,11 @@ int Main(int argc, char** argv) {
       UnknownKind(schema_kind);
       return 2;
     }
-    fmt::print("{}", SchemaDocument(*kind));
+    if (schema_bundle) {
+      fmt::print("{}", BundledSchemaDocument(*kind));
+    } else {
+      fmt::print("{}", SchemaDocument(*kind));
+    }
     return 0;
   }
   return 2;
