@@ -935,6 +935,8 @@ TEST_F(CliTest, SchemaBundleEmbedsTheDocumentsItRefersTo) {
     }
     EXPECT_EQ(bundle.get_object().value().size(),
               plain_object.size() + (plain["$defs"].error() ? 1 : 0));
+    std::size_t own_defs = plain["$defs"].error() ? 0 : plain["$defs"].get_object().value().size();
+    EXPECT_EQ(bundle["$defs"].get_object().value().size(), own_defs + 1) << KindName(kind);
   }
 }
 

@@ -18,25 +18,31 @@
 namespace podgate {
 namespace {
 
+// The `$id` of `kind`'s schema document.
+std::string SchemaIdOf(Kind kind) {
+  simdjson::dom::parser parser;
+  auto id = parser.parse(std::string(SchemaDocument(kind)))["$id"].get_string();
+  return id.error() ? std::string() : std::string(id.value());
+}
+
 // The kind whose schema document has `$id` == `uri`, if any.
 std::optional<Kind> KindOfSchemaId(std::string_view uri) {
   for (Kind kind : kAllKinds) {
-    simdjson::dom::parser parser;
-    auto id = parser.parse(std::string(SchemaDocument(kind)))["$id"].get_string();
-    if (!id.error() && id.value() == uri) return kind;
+    if (SchemaIdOf(kind) == uri) return kind;
   }
   return std::nullopt;
 }
 
-// Adds to `refs` every `$ref` under `element` that names another document (not a fragment of
-// this one), once.
+// Adds to `refs` every document (the URI before any `#` fragment) a `$ref` under `element`
+// names, other than this one (`#...`), once.
 void CollectForeignRefs(simdjson::dom::element element, std::vector<std::string>* refs) {
   if (element.is_object()) {
     simdjson::dom::object object = element.get_object().value_unsafe();
     for (auto [key, value] : object) {
       if (key == "$ref" && value.is_string()) {
         std::string_view ref = value.get_string().value_unsafe();
-        if (!ref.starts_with("#") && std::find(refs->begin(), refs->end(), ref) == refs->end()) {
+        ref = ref.substr(0, ref.find('#'));
+        if (!ref.empty() && std::find(refs->begin(), refs->end(), ref) == refs->end()) {
           refs->emplace_back(ref);
         }
       } else {
@@ -76,29 +82,41 @@ std::string BundledSchemaDocument(Kind kind) {
     embedded.emplace_back(*target, simdjson::to_string(doc));
   }
 
+  // "$defs": the document's own definitions, then each embedded document under its kind's name
+  // (or under its $id, should the document define that name itself).
+  auto definitions_with_embedded = [&embedded](std::optional<simdjson::dom::object> own) {
+    std::string defs = "{";
+    std::vector<std::string_view> names;
+    if (own) {
+      for (auto [name, definition] : *own) {
+        names.push_back(name);
+        AppendMember(&defs, name, simdjson::to_string(definition));
+      }
+    }
+    for (const auto& [k, document] : embedded) {
+      std::string_view name = KindName(k);
+      if (std::find(names.begin(), names.end(), name) != names.end()) {
+        AppendMember(&defs, SchemaIdOf(k), document);
+      } else {
+        AppendMember(&defs, name, document);
+      }
+    }
+    defs.push_back('}');
+    return defs;
+  };
   std::string out = "{";
   bool had_defs = false;
   simdjson::dom::object members = root.get_object().value();
   for (auto [key, value] : members) {
-    if (key != "$defs") {
+    if (key == "$defs") {
+      had_defs = true;
+      AppendMember(&out, key, definitions_with_embedded(value.get_object().value_unsafe()));
+    } else {
       AppendMember(&out, key, simdjson::to_string(value));
-      continue;
     }
-    had_defs = true;
-    std::string defs = "{";
-    simdjson::dom::object definitions = value.get_object().value_unsafe();
-    for (auto [name, definition] : definitions) {
-      AppendMember(&defs, name, simdjson::to_string(definition));
-    }
-    for (const auto& [k, document] : embedded) AppendMember(&defs, KindName(k), document);
-    defs.push_back('}');
-    AppendMember(&out, "$defs", defs);
   }
   if (!had_defs && !embedded.empty()) {
-    std::string defs = "{";
-    for (const auto& [k, document] : embedded) AppendMember(&defs, KindName(k), document);
-    defs.push_back('}');
-    AppendMember(&out, "$defs", defs);
+    AppendMember(&out, "$defs", definitions_with_embedded(std::nullopt));
   }
   out += "}\n";
   return out;
