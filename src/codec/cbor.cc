@@ -173,7 +173,7 @@ Result<std::string> JsonToCbor(std::string_view json_text) {
   std::string wrapped = "{\"v\":";
   wrapped.append(json_text);
   wrapped.append("\n}");
-  json::Parser parser(json::Limits{std::max<std::size_t>(wrapped.size(), 1 << 16), 65});
+  json::Parser parser(json::LimitsFitting(wrapped, 65));
   json::Element root;
   Status parsed = parser.ParseCopy(wrapped, &root);
   if (!parsed.ok()) return parsed;

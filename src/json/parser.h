@@ -15,6 +15,7 @@
 #ifndef PODGATE_JSON_PARSER_H_
 #define PODGATE_JSON_PARSER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -40,6 +41,14 @@ struct Limits {
   std::size_t max_bytes = 64 * 1024;
   std::size_t max_depth = 64;
 };
+
+// Limits that let `document` through by its size (at least the default's): for a document
+// whose size was bounded where it came in, or that podgate builds itself — a stored artifact
+// (admitted under the limit of its day, which the operator may have lowered since), a body the
+// transport already held to --max-body, a document to sign or re-encode. Depth stays bounded.
+inline Limits LimitsFitting(std::string_view document, std::size_t max_depth = Limits{}.max_depth) {
+  return Limits{std::max(document.size(), Limits{}.max_bytes), max_depth};
+}
 
 // Where a document stops being strict JSON.
 struct SyntaxError {

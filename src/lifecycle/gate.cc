@@ -3,7 +3,6 @@
 
 #include "podgate/gate.h"
 
-#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -46,14 +45,6 @@ Domain DigestDomain(Kind kind) {
       break;
   }
   return Domain::kParticipantBind;
-}
-
-// The parse limits for a document the ledger already holds, or that the gate builds from one:
-// its own size. Size limits guard against what posters send; an admitted artifact met the limit
-// of its day, which the operator may have lowered since, and must stay readable (session
-// expiry, the ledger's node check).
-json::Limits StoredLimits(std::string_view document, std::size_t max_depth) {
-  return json::Limits{std::max<std::size_t>(document.size(), 1), max_depth};
 }
 
 void Reject(Admission* a, Code code, std::string path, std::string message) {
@@ -172,7 +163,7 @@ PreparedArtifact Preparer::Prepare(std::string_view json, Rights rights, std::op
       ValidatorOptions sized = impl_->shared->options.validator;
       sized.max_bytes = json.size();
       sized_verifier = std::make_unique<Verifier>(impl_->shared->cache, sized);
-      sized_parser = std::make_unique<json::Parser>(StoredLimits(json, sized.max_depth));
+      sized_parser = std::make_unique<json::Parser>(json::LimitsFitting(json, sized.max_depth));
       verifier = sized_verifier.get();
       parser = sized_parser.get();
     }
@@ -336,7 +327,7 @@ Status CheckLedgerNode(Ledger* ledger, const std::string& node_id, const Validat
   auto first = ledger->EventsAfter(0, 1);
   if (!first.ok()) return first.status();
   if (first->empty() || first->front().type != EventType::kAttached) return Status::Ok();
-  json::Parser parser(StoredLimits(first->front().json, limits.max_depth));
+  json::Parser parser(json::LimitsFitting(first->front().json, limits.max_depth));
   json::Element root;
   if (!parser.ParseCopy(first->front().json, &root).ok()) return Status::Ok();
   auto node = root["serving-node/id"];
@@ -423,7 +414,7 @@ Result<std::vector<Admission>> Gate::ExpireSessions(Timestamp now, std::int64_t 
     auto stored = impl_->ledger->GetArtifact(Kind::kAttachment, x.id);
     if (!stored.ok()) return stored.status();
     if (!*stored) return Status(Code::kInternal, "live attachment " + x.id + " has no artifact");
-    json::Parser parser(StoredLimits((*stored)->json, options.validator.max_depth));
+    json::Parser parser(json::LimitsFitting((*stored)->json, options.validator.max_depth));
     json::Element root;
     if (Status s = parser.ParseCopy((*stored)->json, &root); !s.ok()) return s;
     auto bind = root["participant-bind"];

@@ -51,7 +51,7 @@ std::optional<Domain> RequestDomain(Kind kind) {
 }
 
 Result<std::string> SigningInput(Domain domain, std::string_view json) {
-  json::Parser parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64});
+  json::Parser parser(json::LimitsFitting(json));
   json::Element root;
   Status parsed = parser.ParseCopy(json, &root);
   if (!parsed.ok()) return parsed;

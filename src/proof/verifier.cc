@@ -190,7 +190,7 @@ namespace {
 // points into `parser` and `padded`, and lives as long as this object.
 struct CheckedDocument {
   CheckedDocument(Kind kind, std::string_view json)
-      : parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64}), padded(json) {
+      : parser(json::LimitsFitting(json)), padded(json) {
     padded.append(json::kPadding, '\0');
     artifact::CheckArtifact(&parser, text(), kind, &report, &root);
   }

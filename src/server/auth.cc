@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -124,10 +123,9 @@ std::optional<std::string_view> ParseBearer(std::string_view authorization) {
 }
 
 std::optional<std::string> ArtifactParticipant(std::string_view json) {
-  // Sized to the document, as SigningInput is: a posted body is held to --max-body by the
-  // transport (which may be above the parser's default), and a stored artifact met the limit
-  // of its day (a detachment the gate minted may be twice that).
-  json::Parser parser(json::Limits{std::max<std::size_t>(json.size(), 1 << 16), 64});
+  // A posted body is held to --max-body by the transport (which may be above the parser's
+  // default), and a stored artifact met the limit of its day (one the gate minted, twice that).
+  json::Parser parser(json::LimitsFitting(json));
   json::Element root;
   if (!parser.ParseCopy(json, &root).ok()) return std::nullopt;
   auto bind = root["participant-bind"];
