@@ -18,6 +18,8 @@
 # wall clock (admissions/s over floor operations/s) and by CPU (the floor's CPU time per
 # operation over the server's CPU time per admission during the max run: the ratio that
 # other load on the machine does not distort).
+# Also printed, from the server's /metrics: the group commits of each run, their mean size and
+# how many took over 25 and over 100 ms (a commit's time is in every answer of its batch).
 # Targets: ratio >= 0.6, p99 < 20 ms at half rate. Every answer must be 201 (checked).
 # PODGATE_BUILD_DIR=DIR uses another build directory (default: build-release); SERVE_ARGS adds
 # options to podgate serve (e.g. "--threads 1"); ACCESS_LOG=off (or a path) replaces the
@@ -78,6 +80,26 @@ run_wrk() {  # FILE CONNECTIONS DELAY_MS
   sed -E 's/RESULT requests=([0-9]+) seconds=([0-9.]+) not_created=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) exhausted=([0-9]+)/\1 \2 \3 \4 \5 \6/' <<<"$result"
 }
 
+# The server's group commits so far, from /metrics: "commits admissions within_25ms within_100ms".
+commit_stats() {
+  curl -sf "$url/metrics" | awk '
+    /^podgate_group_commit_size_count / {n = $2}
+    /^podgate_group_commit_size_sum / {a = $2}
+    /^podgate_group_commit_duration_seconds_bucket\{le="0.025"\}/ {q = $2}
+    /^podgate_group_commit_duration_seconds_bucket\{le="0.1"\}/ {h = $2}
+    END {printf "%d %d %d %d\n", n, a, q, h}'
+}
+
+# "N commits, mean M admissions, K over 25 ms, L over 100 ms" between two commit_stats lines.
+commit_delta() {  # BEFORE AFTER
+  awk -v b="$1" -v a="$2" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); n = y[1] - x[1]; m = 0
+    if (n > 0) m = (y[2] - x[2]) / n
+    printf "%d group commits, mean %.1f admissions, %d over 25 ms, %d over 100 ms", n, m,
+      n - (y[3] - x[3]), n - (y[4] - x[4])
+  }'
+}
+
 # CPU seconds (user + system) the server has used so far.
 server_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$server_pid/stat"
@@ -87,9 +109,11 @@ server_cpu() {
 # mean: on a shared VM the machine's speed drifts, and the floor alone moves by 10-30 % between
 # runs minutes apart; bracketing the run it is compared with moves both alike.
 read -r floor1 floor1_cpu_op < <("$gen" floor --count 40000)
+commits_before_max=$(commit_stats)
 cpu_before=$(server_cpu)
 read -r max_n max_s max_bad max_p50 max_p99 max_exhausted < <(run_wrk "$work/max.ndjson" "$connections" 0)
 cpu_after=$(server_cpu)
+commits_after_max=$(commit_stats)
 read -r floor2 floor2_cpu_op < <("$gen" floor --count 40000)
 read -r floor floor_cpu_op < <(awk -v a="$floor1" -v b="$floor2" -v ca="$floor1_cpu_op" \
   -v cb="$floor2_cpu_op" 'BEGIN {printf "%.0f %.9f\n", (a + b) / 2, (ca + cb) / 2}')
@@ -109,7 +133,9 @@ seconds=$saved_seconds
 half_conns=$(awk -v g="$guess" -v t="$half_target" -v n="$cal_n" -v s="$cal_s" \
   'BEGIN {c = g * t / (n / s); printf "%d", c + 0.5}')
 ((half_conns < threads)) && half_conns=$threads
+commits_before_half=$(commit_stats)
 read -r half_n half_s half_bad half_p50 half_p99 half_exhausted < <(run_wrk "$work/half.ndjson" "$half_conns" "$delay_ms")
+commits_after_half=$(commit_stats)
 half_rate=$(awk -v n="$half_n" -v s="$half_s" 'BEGIN {printf "%.0f", n / s}')
 bench_require_unexhausted "$half_exhausted" "$work/half.ndjson" serve.sh
 
@@ -124,6 +150,8 @@ printf '  max rate : %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connectio
   "$max_rate" "$max_p50" "$max_p99" "$connections" "$max_bad"
 printf '  half rate: %6s admissions/s  p50 %6.2f ms  p99 %6.2f ms  (%s connections, %s ms pause, %s not 201)\n' \
   "$half_rate" "$half_p50" "$half_p99" "$half_conns" "$delay_ms" "$half_bad"
+echo "  max rate : $(commit_delta "$commits_before_max" "$commits_after_max")"
+echo "  half rate: $(commit_delta "$commits_before_half" "$commits_after_half")"
 printf '  floor    : %6s verify+sign/s on %s threads (before the max run %s/s, after %s/s)\n' \
   "$floor" "$threads" "$floor1" "$floor2"
 awk -v m="$max_rate" -v f="$floor" -v fc="$floor_cpu_op" -v c0="$cpu_before" -v c1="$cpu_after" \

@@ -184,6 +184,9 @@ TEST_F(ServeTest, HealthAndMetrics) {
         "podgate_admission_duration_seconds_bucket{kind=\"client-instance-attachment\",le=\"+Inf\"}"
         " 1",
         "podgate_ledger_last_sequence 2", "podgate_proof_cache_hits_total",
+        // Two posts, each answered before the next: two group commits of one admission each.
+        "podgate_group_commit_size_bucket{le=\"1\"} 2", "podgate_group_commit_size_sum 2",
+        "podgate_group_commit_duration_seconds_count 2",
         "podgate_http_requests_total{route=\"postDetachment\",status=\"201\"} 1"}) {
     EXPECT_NE(m.body.find(needle), std::string::npos) << needle << "\n" << m.body;
   }

@@ -208,7 +208,10 @@ int RunServe(const ServeOptions& options) {
     }
   };
   server::GateAdmitter admitter(std::move(ledger.value()), std::move(gate.value()), NowUtc,
-                                &notifier, options.batch, completer);
+                                &notifier, options.batch, completer,
+                                [&metrics](std::size_t admissions, double seconds) {
+                                  metrics.ObserveGroupCommit(admissions, seconds);
+                                });
   std::atomic<std::uint64_t> expired_total{0};
   server::ReadModel* read_model = reads->get();
   metrics.AddSampler(

@@ -3,6 +3,7 @@
 #include "server/ledger_backend.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -12,13 +13,14 @@ namespace podgate::server {
 
 GateAdmitter::GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate> gate,
                            std::function<Timestamp()> clock, Notifier* notifier,
-                           std::size_t max_batch, Completer completer)
+                           std::size_t max_batch, Completer completer, CommitObserver observer)
     : ledger_(std::move(ledger)),
       gate_(std::move(gate)),
       clock_(std::move(clock)),
       notifier_(notifier),
       max_batch_(max_batch == 0 ? 1 : max_batch),
-      completer_(std::move(completer)) {
+      completer_(std::move(completer)),
+      observer_(std::move(observer)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -122,6 +124,7 @@ void GateAdmitter::Loop() {
 // gets the failure.
 void GateAdmitter::StageAndCommit(std::vector<Job>* jobs, std::size_t begin, std::size_t end,
                                   Timestamp now, std::vector<AdmissionOutcome>* outcomes) {
+  const auto started = std::chrono::steady_clock::now();
   Status failure;
   for (std::size_t i = begin; i < end && failure.ok(); ++i) {
     AdmissionRequest& r = (*jobs)[i].request;
@@ -137,6 +140,10 @@ void GateAdmitter::StageAndCommit(std::vector<Job>* jobs, std::size_t begin, std
   if (failure.ok()) failure = gate_->Commit();
   if (!failure.ok()) gate_->Rollback();
   batches_.fetch_add(1, std::memory_order_relaxed);
+  if (observer_) {
+    observer_(end - begin,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   if (failure.ok()) return;
   for (std::size_t i = begin; i < end; ++i) (*outcomes)[i] = AdmissionOutcome{failure, {}};
 }

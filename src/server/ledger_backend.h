@@ -42,11 +42,15 @@ class GateAdmitter : public Admitter {
   // Runs a batch's completions (the `done` callbacks) somewhere other than the commit
   // thread, so that building answers never delays the next batch. Default: inline.
   using Completer = std::function<void(std::function<void()>)>;
+  // Told of every group commit of posted admissions, on the commit thread: how many it staged
+  // and how long staging and committing (or the ledger's refusal) took. The one-by-one retries
+  // of a refused batch are commits of one each; session-expiry runs are not reported.
+  using CommitObserver = std::function<void(std::size_t admissions, double seconds)>;
 
   // `gate` works on `ledger`; both are owned. `notifier` must outlive the admitter.
   GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate> gate,
                std::function<Timestamp()> clock, Notifier* notifier, std::size_t max_batch = 512,
-               Completer completer = nullptr);
+               Completer completer = nullptr, CommitObserver observer = nullptr);
   ~GateAdmitter() override;  // Drain()
 
   // Prepares (gate.h) on the calling thread, with a pool of Preparers.
@@ -84,6 +88,7 @@ class GateAdmitter : public Admitter {
   Notifier* notifier_;
   std::size_t max_batch_;
   Completer completer_;
+  CommitObserver observer_;
 
   std::mutex preparers_mu_;
   std::vector<std::unique_ptr<Preparer>> preparers_;  // idle ones; one per concurrent caller

@@ -23,7 +23,34 @@ std::string LabelValue(std::string_view value) {
   return out;
 }
 
+using Bounds = std::array<double, Metrics::kBuckets.size()>;
+using Counts = std::array<std::uint64_t, Metrics::kBuckets.size()>;
+
+// One histogram's bucket, sum and count lines; `labels` is empty or `key="value",...` without
+// the braces. Buckets are rendered cumulative, as the format requires.
+void AppendHistogram(std::string* out, std::string_view name, std::string_view labels,
+                     const Bounds& bounds, const Counts& buckets, std::uint64_t count, double sum) {
+  std::string prefix = labels.empty() ? std::string() : fmt::format("{},", labels);
+  std::string only = labels.empty() ? std::string() : fmt::format("{{{}}}", labels);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += buckets[i];
+    *out += fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, prefix, bounds[i], cumulative);
+  }
+  *out += fmt::format("{}_bucket{{{}le=\"+Inf\"}} {}\n", name, prefix, count);
+  *out += fmt::format("{}_sum{} {}\n", name, only, sum);
+  *out += fmt::format("{}_count{} {}\n", name, only, count);
+}
+
 }  // namespace
+
+void Metrics::Histogram::Observe(const std::array<double, kBuckets.size()>& bounds, double value) {
+  std::size_t i = 0;
+  while (i < bounds.size() && value > bounds[i]) ++i;
+  if (i < bounds.size()) ++buckets[i];
+  ++count;
+  sum += value;
+}
 
 void Metrics::CountRequest(std::string_view route, int status) {
   std::lock_guard lock(mu_);
@@ -34,12 +61,13 @@ void Metrics::CountAdmission(std::string_view kind, std::string_view verdict, st
                              double seconds) {
   std::lock_guard lock(mu_);
   ++admissions_[{std::string(kind), std::string(verdict), std::string(code)}];
-  Histogram& h = latency_[std::string(kind)];
-  std::size_t i = 0;
-  while (i < kBuckets.size() && seconds > kBuckets[i]) ++i;
-  if (i < kBuckets.size()) ++h.buckets[i];
-  ++h.count;
-  h.sum += seconds;
+  latency_[std::string(kind)].Observe(kBuckets, seconds);
+}
+
+void Metrics::ObserveGroupCommit(std::size_t admissions, double seconds) {
+  std::lock_guard lock(mu_);
+  commit_seconds_.Observe(kBuckets, seconds);
+  commit_size_.Observe(kSizeBuckets, static_cast<double>(admissions));
 }
 
 void Metrics::AddSampler(std::string name, std::string help, std::string type,
@@ -69,19 +97,20 @@ std::string Metrics::Render() const {
       "its answer.\n";
   out += "# TYPE podgate_admission_duration_seconds histogram\n";
   for (const auto& [kind, h] : latency_) {
-    std::uint64_t cumulative = 0;
-    std::string label = LabelValue(kind);
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      cumulative += h.buckets[i];
-      out += fmt::format("podgate_admission_duration_seconds_bucket{{kind=\"{}\",le=\"{}\"}} {}\n",
-                         label, kBuckets[i], cumulative);
-    }
-    out += fmt::format("podgate_admission_duration_seconds_bucket{{kind=\"{}\",le=\"+Inf\"}} {}\n",
-                       label, h.count);
-    out += fmt::format("podgate_admission_duration_seconds_sum{{kind=\"{}\"}} {}\n", label, h.sum);
-    out +=
-        fmt::format("podgate_admission_duration_seconds_count{{kind=\"{}\"}} {}\n", label, h.count);
+    AppendHistogram(&out, "podgate_admission_duration_seconds",
+                    fmt::format("kind=\"{}\"", LabelValue(kind)), kBuckets, h.buckets, h.count,
+                    h.sum);
   }
+  out +=
+      "# HELP podgate_group_commit_duration_seconds Time to stage one batch of admissions and "
+      "make it durable (or have the ledger refuse it).\n";
+  out += "# TYPE podgate_group_commit_duration_seconds histogram\n";
+  AppendHistogram(&out, "podgate_group_commit_duration_seconds", "", kBuckets,
+                  commit_seconds_.buckets, commit_seconds_.count, commit_seconds_.sum);
+  out += "# HELP podgate_group_commit_size Admissions in one group commit.\n";
+  out += "# TYPE podgate_group_commit_size histogram\n";
+  AppendHistogram(&out, "podgate_group_commit_size", "", kSizeBuckets, commit_size_.buckets,
+                  commit_size_.count, commit_size_.sum);
   out += "# HELP podgate_http_connections_open Connections open now.\n";
   out += "# TYPE podgate_http_connections_open gauge\n";
   out += fmt::format("podgate_http_connections_open {}\n",
