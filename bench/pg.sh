@@ -100,6 +100,8 @@ run_wrk() {  # URL FILE CONNECTIONS
 admit_attachments() {  # DB
   "$podgate" admit --db "$1" --node-id "$node_id" --node-key "$work/node.pem" --operator \
     --quiet --ndjson "$work/attachments.ndjson" >/dev/null
+  # The setup's dirty pages written back now, not under the run's commits (see serve.sh).
+  sync
 }
 
 bad_total=0

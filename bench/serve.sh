@@ -55,6 +55,11 @@ sed -n "$((count + 1)),$((2 * count))p" "$work/detachments.ndjson" >"$work/half.
 sed -n "$((2 * count + 1)),\$p" "$work/detachments.ndjson" >"$work/calib.ndjson"
 "$podgate" admit --db "sqlite:$work/ledger.db" --node-id "$node_id" --node-key "$work/node.pem" \
   --operator --quiet --ndjson "$work/attachments.ndjson" >/dev/null
+# The setup leaves about 0.5 GB of dirty pages (artifacts, ledger, WAL); unflushed, the kernel
+# writes them back during the runs, and a group commit's fdatasync then waits behind that
+# writeback: max-rate p99 of 38-118 ms with 2-5 commits over 25 ms, against 14-20 ms and none
+# once flushed (docs/PERFORMANCE.md, session 8). The server's own writes are what is measured.
+sync
 
 token=bench-operator-token-0123456789abcdef
 (umask 077 && echo "$token" >"$work/operator.token")
