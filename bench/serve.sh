@@ -33,6 +33,7 @@ connections=${CONNECTIONS:-64}
 threads=$(nproc)
 
 command -v wrk >/dev/null || { echo "serve.sh: wrk is missing (scripts/install-deps)" >&2; exit 2; }
+command -v curl >/dev/null || { echo "serve.sh: curl is missing (scripts/install-deps)" >&2; exit 2; }
 source "$root/bench/lib.sh"
 build=$(bench_build podgate podgate_servegen)
 podgate=$build/podgate
@@ -57,7 +58,7 @@ sed -n "$((2 * count + 1)),\$p" "$work/detachments.ndjson" >"$work/calib.ndjson"
   --operator --quiet --ndjson "$work/attachments.ndjson" >/dev/null
 # The setup leaves about 0.5 GB of dirty pages (artifacts, ledger, WAL); unflushed, the kernel
 # writes them back during the runs, and a group commit's fdatasync then waits behind that
-# writeback: max-rate p99 of 38-118 ms with 2-5 commits over 25 ms, against 14-20 ms and none
+# writeback: max-rate p99 of 38-118 ms with 2-4 commits over 25 ms, against 14-20 ms and none
 # once flushed (docs/PERFORMANCE.md, session 8). The server's own writes are what is measured.
 sync
 
@@ -85,20 +86,23 @@ run_wrk() {  # FILE CONNECTIONS DELAY_MS
   sed -E 's/RESULT requests=([0-9]+) seconds=([0-9.]+) not_created=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) exhausted=([0-9]+)/\1 \2 \3 \4 \5 \6/' <<<"$result"
 }
 
-# The server's group commits so far, from /metrics: "commits admissions within_25ms within_100ms".
+# The server's group commits so far, from /metrics: "commits admissions within_25ms within_100ms",
+# or "- - - -" from a server without these metrics (a build before f370a83).
 commit_stats() {
-  curl -sf "$url/metrics" | awk '
+  curl -sSf "$url/metrics" | awk '
     /^podgate_group_commit_size_count / {n = $2}
     /^podgate_group_commit_size_sum / {a = $2}
     /^podgate_group_commit_duration_seconds_bucket\{le="0.025"\}/ {q = $2}
     /^podgate_group_commit_duration_seconds_bucket\{le="0.1"\}/ {h = $2}
-    END {printf "%d %d %d %d\n", n, a, q, h}'
+    END {if (n == "") print "- - - -"; else printf "%d %d %d %d\n", n, a, q, h}'
 }
 
 # "N commits, mean M admissions, K over 25 ms, L over 100 ms" between two commit_stats lines.
 commit_delta() {  # BEFORE AFTER
   awk -v b="$1" -v a="$2" 'BEGIN {
-    split(b, x, " "); split(a, y, " "); n = y[1] - x[1]; m = 0
+    split(b, x, " "); split(a, y, " ")
+    if (x[1] == "-" || y[1] == "-") {print "no group-commit metrics from this server"; exit}
+    n = y[1] - x[1]; m = 0
     if (n > 0) m = (y[2] - x[2]) / n
     printf "%d group commits, mean %.1f admissions, %d over 25 ms, %d over 100 ms", n, m,
       n - (y[3] - x[3]), n - (y[4] - x[4])

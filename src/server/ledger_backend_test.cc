@@ -176,7 +176,7 @@ TEST_F(GateAdmitterTest, ALockedLedgerAnswersTheBatchUnavailableWithoutRetries) 
 }
 
 // Every group commit is reported with its size and its duration, the ledger's lock wait
-// included: here the first batch waits for a writer that holds the lock for 100 ms, and the
+// included: here the first batch waits for a writer that holds the lock for 300 ms, and the
 // admissions queued meanwhile commit after it.
 TEST_F(GateAdmitterTest, ReportsEachGroupCommitWithItsSizeAndDuration) {
   std::mutex mu;
@@ -188,7 +188,7 @@ TEST_F(GateAdmitterTest, ReportsEachGroupCommitWithItsSizeAndDuration) {
   ASSERT_TRUE(Exec("BEGIN IMMEDIATE"));
   std::vector<std::future<AdmissionOutcome>> outcomes;
   for (int i = 0; i < 4; ++i) outcomes.push_back(Post("attach:c" + std::to_string(i)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ASSERT_TRUE(Exec("COMMIT"));
   for (auto& outcome : outcomes) ASSERT_TRUE(outcome.get().status.ok());
   std::lock_guard lock(mu);
@@ -202,7 +202,7 @@ TEST_F(GateAdmitterTest, ReportsEachGroupCommitWithItsSizeAndDuration) {
   }
   EXPECT_EQ(total, 4u);
   EXPECT_LT(commits.size(), 4u);  // at least two shared a commit
-  EXPECT_GE(longest, 0.09);       // the first waited out the other writer
+  EXPECT_GE(longest, 0.1);        // the first waited out (most of) the other writer
 }
 
 // The names of this process's threads, as ps -L and top -H show them.

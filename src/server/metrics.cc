@@ -77,7 +77,7 @@ void Metrics::AddSampler(std::string name, std::string help, std::string type,
 }
 
 std::string Metrics::Render() const {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   std::string out;
   out += "# HELP podgate_http_requests_total HTTP requests answered, by route and status.\n";
   out += "# TYPE podgate_http_requests_total counter\n";
@@ -107,7 +107,9 @@ std::string Metrics::Render() const {
   out += "# TYPE podgate_group_commit_duration_seconds histogram\n";
   AppendHistogram(&out, "podgate_group_commit_duration_seconds", "", kBuckets,
                   commit_seconds_.buckets, commit_seconds_.count, commit_seconds_.sum);
-  out += "# HELP podgate_group_commit_size Admissions in one group commit.\n";
+  out +=
+      "# HELP podgate_group_commit_size Admissions staged in one group commit (when the ledger "
+      "refuses a batch, each of its admissions is retried in a commit of its own).\n";
   out += "# TYPE podgate_group_commit_size histogram\n";
   AppendHistogram(&out, "podgate_group_commit_size", "", kSizeBuckets, commit_size_.buckets,
                   commit_size_.count, commit_size_.sum);
@@ -119,7 +121,11 @@ std::string Metrics::Render() const {
   out += "# TYPE podgate_http_connections_refused_total counter\n";
   out += fmt::format("podgate_http_connections_refused_total {}\n",
                      refused_connections_.load(std::memory_order_relaxed));
-  for (const Sampler& s : samplers_) {
+  // Samplers may read the ledger (a database round trip): they run after the lock is released,
+  // so that a scrape never holds up the commit thread's ObserveGroupCommit.
+  std::vector<Sampler> samplers = samplers_;
+  lock.unlock();
+  for (const Sampler& s : samplers) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", s.name, s.help, s.name, s.type,
                        s.name, s.sample());
   }

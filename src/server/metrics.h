@@ -49,7 +49,8 @@ class Metrics {
     return open_connections_.load(std::memory_order_relaxed);
   }
 
-  // A value read at every scrape: `type` is "gauge" or "counter".
+  // A value read at every scrape: `type` is "gauge" or "counter". `sample` runs without the
+  // metrics' lock held, on the scraping thread, and may take its time (it may read the ledger).
   void AddSampler(std::string name, std::string help, std::string type,
                   std::function<double()> sample);
 
