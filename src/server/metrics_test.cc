@@ -1,5 +1,8 @@
 #include "server/metrics.h"
 
+#include <chrono>
+#include <future>
+#include <mutex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -67,6 +70,36 @@ TEST(MetricsTest, AdmissionHistogramIsLabelledByKind) {
       Has(text,
           "podgate_admissions_total{kind=\"client-instance-detachment\",verdict=\"admitted\","
           "code=\"ok\"} 1"));
+}
+
+// A sampler may take its time (the ledger's last sequence is a few database round trips, up to
+// a statement timeout when the database is gone): meanwhile requests are still counted and
+// commits observed. /metrics needs no credentials, so a scrape that held the metrics' lock
+// through its samplers let anyone stall every answer's accounting and the commit thread.
+TEST(MetricsTest, ASlowSamplerHoldsUpNoOneElse) {
+  Metrics metrics;
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::once_flag first;
+  metrics.AddSampler("test_slow", "A sampler that waits.", "gauge", [&, released] {
+    std::call_once(first, [&] { entered.set_value(); });
+    released.wait();  // the second scrape, below, finds it released
+    return 1.0;
+  });
+  auto scrape = std::async(std::launch::async, [&metrics] { return metrics.Render(); });
+  entered.get_future().wait();
+  auto others = std::async(std::launch::async, [&metrics] {
+    metrics.CountRequest("postDetachment", 201);
+    metrics.ObserveGroupCommit(3, 0.001);
+  });
+  bool counted = others.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  release.set_value();
+  EXPECT_TRUE(counted) << "counting waited for the scrape's sampler";
+  EXPECT_TRUE(Has(scrape.get(), "test_slow 1"));
+  std::string after = metrics.Render();
+  EXPECT_TRUE(Has(after, "podgate_http_requests_total{route=\"postDetachment\",status=\"201\"} 1"));
+  EXPECT_TRUE(Has(after, "podgate_group_commit_size_count 1"));
 }
 
 }  // namespace
