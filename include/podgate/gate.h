@@ -130,7 +130,9 @@ class Preparer {
 class Gate {
  public:
   // Fails with config-error when options.node_id is not the identity of node_key, or when
-  // another node admitted the ledger's first fact: a ledger belongs to one node identity.
+  // another node admitted the ledger's first fact: a ledger belongs to one node identity. On a
+  // ledger still empty, the check is repeated in each batch until the ledger has a first fact:
+  // Stage() fails with the same config-error once another node's gate committed it first.
   static Result<std::unique_ptr<Gate>> Create(
       GateOptions options, Ledger* ledger, SecretKey node_key,
       std::shared_ptr<ProofCache> cache = std::make_shared<ProofCache>());
@@ -140,7 +142,8 @@ class Gate {
   Gate& operator=(const Gate&) = delete;
 
   // Verifies, decides and stages one artifact in the open batch (opening one when none is).
-  // A non-OK Result is an operational failure (storage): the batch should be rolled back.
+  // A non-OK Result is an operational failure (storage, unavailable, or config: see Create):
+  // the batch should be rolled back.
   Result<Admission> Stage(std::string_view json, Rights rights, Timestamp now,
                           std::optional<Kind> kind = std::nullopt);
   // Stage() of an artifact prepared by a Preparer of this gate (internal error for one of

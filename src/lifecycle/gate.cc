@@ -55,6 +55,33 @@ void Reject(Admission* a, Code code, std::string path, std::string message) {
       Violation{std::move(path), "lifecycle", std::move(message), std::nullopt});
 }
 
+// A ledger belongs to one node identity (DESIGN.md section 3: the gate holds one): the node that
+// admitted its first fact, always an attachment naming it as serving node. A gate with another
+// key (a lost node key replaced by a new one at start-up, a second host started with its own)
+// would answer wrong-node to every attachment there, and its session expiry would keep
+// meeting them; it is refused before it starts, or, when the ledger was still empty then, in
+// its first write transaction after another node's first fact (Gate::Impl::EnsureTransaction).
+// True when the ledger has a first fact (this node's), false when it has none yet.
+Result<bool> CheckLedgerNode(Ledger* ledger, const std::string& node_id,
+                             const ValidatorOptions& limits) {
+  auto first = ledger->EventsAfter(0, 1);
+  if (!first.ok()) return first.status();
+  if (first->empty()) return false;
+  if (first->front().type != EventType::kAttached) return true;
+  json::Parser parser(json::LimitsFitting(first->front().json, limits.max_depth));
+  json::Element root;
+  if (!parser.ParseCopy(first->front().json, &root).ok()) return true;
+  auto node = root["serving-node/id"];
+  if (node.error() || !node.value_unsafe().is_string()) return true;
+  std::string_view owner = node.value_unsafe().get_string().value_unsafe();
+  if (owner == node_id) return true;
+  return Status(Code::kConfig,
+                fmt::format("the ledger belongs to node {} (its first fact, {}, was admitted by "
+                            "it), and this gate's key is node {}: start it with that node's key, "
+                            "or give it a ledger of its own",
+                            owner, first->front().id, node_id));
+}
+
 }  // namespace
 
 // What a gate and its preparers share; immutable once the gate is created, so preparers on
@@ -200,11 +227,23 @@ struct Gate::Impl {
       : shared(std::move(s)), ledger(l), preparer(std::make_unique<Preparer::Impl>(shared)) {}
 
   Result<Admission> Stage(PreparedArtifact prepared, Timestamp now);
+  // Opens the write transaction, which holds the writers' lock on both engines. While the
+  // ledger had no first fact, each one checks it again under that lock: of gates of different
+  // keys started on one empty ledger, the first to commit owns it, and the others refuse
+  // every write from then on, as they would at start-up (finding 19 of docs/SECURITY.md).
   Status EnsureTransaction() {
     if (txn) return Status::Ok();
     auto begun = ledger->Begin();
     if (!begun.ok()) return begun.status();
     txn = std::move(begun).value();
+    if (!owner_confirmed) {
+      auto owned = CheckLedgerNode(ledger, shared->options.node_id, shared->options.validator);
+      if (!owned.ok()) {
+        txn.reset();  // rolled back: nothing was staged
+        return owned.status();
+      }
+      owner_confirmed = *owned;
+    }
     return Status::Ok();
   }
   // Stores an admitted decision's record; returns its sequence number.
@@ -227,6 +266,8 @@ struct Gate::Impl {
   Preparer preparer;  // for Stage() of raw JSON, on the gate's own thread
   std::unique_ptr<LedgerTransaction> txn;
   std::size_t staged = 0;
+  // The ledger's first fact was found to be this node's; it never changes once there.
+  bool owner_confirmed = false;
 };
 
 Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
@@ -316,33 +357,6 @@ Result<Admission> Gate::Impl::Stage(PreparedArtifact prepared, Timestamp now) {
 Gate::Gate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Gate::~Gate() = default;
 
-namespace {
-
-// A ledger belongs to one node identity (DESIGN.md section 3: the gate holds one): the node that
-// admitted its first fact, always an attachment naming it as serving node. A gate with another
-// key (a lost node key replaced by a new one at start-up, a second host started with its own)
-// would answer wrong-node to every attachment there, and its session expiry would keep
-// meeting them; it is refused before it starts.
-Status CheckLedgerNode(Ledger* ledger, const std::string& node_id, const ValidatorOptions& limits) {
-  auto first = ledger->EventsAfter(0, 1);
-  if (!first.ok()) return first.status();
-  if (first->empty() || first->front().type != EventType::kAttached) return Status::Ok();
-  json::Parser parser(json::LimitsFitting(first->front().json, limits.max_depth));
-  json::Element root;
-  if (!parser.ParseCopy(first->front().json, &root).ok()) return Status::Ok();
-  auto node = root["serving-node/id"];
-  if (node.error() || !node.value_unsafe().is_string()) return Status::Ok();
-  std::string_view owner = node.value_unsafe().get_string().value_unsafe();
-  if (owner == node_id) return Status::Ok();
-  return Status(Code::kConfig,
-                fmt::format("the ledger belongs to node {} (its first fact, {}, was admitted by "
-                            "it), and this gate's key is node {}: start it with that node's key, "
-                            "or give it a ledger of its own",
-                            owner, first->front().id, node_id));
-}
-
-}  // namespace
-
 Result<std::unique_ptr<Gate>> Gate::Create(GateOptions options, Ledger* ledger, SecretKey node_key,
                                            std::shared_ptr<ProofCache> cache) {
   auto named = DecodeId(options.node_id, Role::kNode);
@@ -358,10 +372,13 @@ Result<std::unique_ptr<Gate>> Gate::Create(GateOptions options, Ledger* ledger, 
   if (ledger == nullptr) return Status(Code::kConfig, "the gate needs a ledger");
   if (options.skew_seconds < 0) return Status(Code::kConfig, "clock skew must not be negative");
   if (cache == nullptr) return Status(Code::kConfig, "the gate needs a proof cache");
-  if (Status s = CheckLedgerNode(ledger, options.node_id, options.validator); !s.ok()) return s;
+  auto owned = CheckLedgerNode(ledger, options.node_id, options.validator);
+  if (!owned.ok()) return owned.status();
   auto shared = std::make_shared<const Preparer::Shared>(
       Preparer::Shared{std::move(options), std::move(node_key), std::move(cache)});
-  return std::unique_ptr<Gate>(new Gate(std::make_unique<Impl>(std::move(shared), ledger)));
+  auto impl = std::make_unique<Impl>(std::move(shared), ledger);
+  impl->owner_confirmed = *owned;
+  return std::unique_ptr<Gate>(new Gate(std::move(impl)));
 }
 
 Result<Admission> Gate::Stage(std::string_view json, Rights rights, Timestamp now,

@@ -116,6 +116,60 @@ TEST_F(GateTest, RefusesALedgerAnotherNodeWrote) {
   EXPECT_TRUE(Gate::Create(options, ledger_.get(), node_key_).ok());
 }
 
+// Gates of different keys started while their ledger was empty (two hosts each with its own
+// node.pem on one new PostgreSQL ledger): the first to commit owns the ledger, and the other
+// refuses every write after that, under the writers' lock, as it would have at start-up,
+// instead of answering wrong-node to the owner's attachments and admitting its own beside them.
+TEST_F(GateTest, OfGatesStartedOnAnEmptyLedgerTheFirstToCommitOwnsIt) {
+  SecretKey other_key = KeyFromByte(9);
+  GateOptions options;
+  options.node_id = NodeId(other_key);
+  auto other = Gate::Create(options, ledger_.get(), other_key);  // empty: anyone's
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  std::string other_bind = MakeBind(
+      alice_, {.id = "pb:9", .bound_at = "2026-03-28T19:20:00Z", .via_node = NodeId(other_key)});
+  auto owned = (*other)->Admit(
+      MakeAttachment("attach:9", "client:9", "2026-03-28T19:42:00Z", NodeId(other_key), other_bind),
+      Rights::kParticipant, now_);
+  ASSERT_TRUE(owned.ok()) << owned.status().ToString();
+  ASSERT_EQ(owned->verdict, Verdict::kAdmitted);
+
+  // gate_ was created on the same ledger while it was empty.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto refused = gate_->Admit(Attachment("attach:1", "client:1"), Rights::kParticipant, now_);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), Code::kConfig);
+    EXPECT_THAT(refused.status().message(),
+                ::testing::HasSubstr("the ledger belongs to node " + NodeId(other_key)));
+    EXPECT_THAT(refused.status().message(), ::testing::HasSubstr(node_id_));
+  }
+  auto expiry = gate_->ExpireSessions(T("2026-03-30T00:00:00Z"), 3600);
+  ASSERT_FALSE(expiry.ok());  // it would meet the owner's attachment: refused the same way
+  EXPECT_EQ(expiry.status().code(), Code::kConfig);
+  auto events = ledger_->EventsAfter(0, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);  // the owner's attachment alone, no verdict of gate_'s
+  EXPECT_EQ(events->front().id, "attach:9");
+  auto history = ledger_->VerdictHistory(Kind::kAttachment, "attach:1");
+  ASSERT_TRUE(history.ok());
+  EXPECT_TRUE(history->empty());
+
+  // The owner goes on; so does a gate of its key created now.
+  auto again = (*other)->Admit(MakeAttachment("attach:10", "client:10", "2026-03-28T19:42:00Z",
+                                              NodeId(other_key), other_bind),
+                               Rights::kParticipant, now_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->verdict, Verdict::kAdmitted);
+}
+
+// The gate that commits the first fact owns the ledger from then on: its later transactions
+// (checked until the ledger had a first fact) go on admitting.
+TEST_F(GateTest, TheGateThatCommitsTheFirstFactGoesOn) {
+  ASSERT_EQ(Admit(Attachment("attach:1", "client:1")).verdict, Verdict::kAdmitted);
+  ASSERT_EQ(Admit(Attachment("attach:2", "client:2")).verdict, Verdict::kAdmitted);
+  ASSERT_EQ(Admit(Detachment("detach:1", "attach:1", "client:1")).verdict, Verdict::kAdmitted);
+}
+
 TEST_F(GateTest, AttachmentIsStoredAsReceivedAndReplayIsDuplicate) {
   std::string a = Attachment("attach:1", "client:1");
   Admission first = Admit(a);
