@@ -61,7 +61,8 @@ void Reject(Admission* a, Code code, std::string path, std::string message) {
 // would answer wrong-node to every attachment there, and its session expiry would keep
 // meeting them; it is refused before it starts, or, when the ledger was still empty then, in
 // its first write transaction after another node's first fact (Gate::Impl::EnsureTransaction).
-// True when the ledger has a first fact (this node's), false when it has none yet.
+// True when the ledger has a first fact that is not another node's (this node's attachment, or
+// one whose serving node cannot be read, which the check leaves alone), false when it has none.
 Result<bool> CheckLedgerNode(Ledger* ledger, const std::string& node_id,
                              const ValidatorOptions& limits) {
   auto first = ledger->EventsAfter(0, 1);

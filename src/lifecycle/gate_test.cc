@@ -7,6 +7,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
 #include <thread>
 
 #include "gate_artifacts.h"
@@ -35,6 +40,14 @@ class GateTest : public ::testing::Test {
     gate_ = MakeGate({});
     bind_ =
         MakeBind(alice_, {.id = "pb:1", .bound_at = "2026-03-28T19:20:00Z", .via_node = node_id_});
+  }
+
+  // Gate::Create's answer for a gate of this fixture's node key.
+  Status MakeGateStatus() {
+    GateOptions options;
+    options.node_id = node_id_;
+    auto gate = Gate::Create(options, ledger_.get(), node_key_);
+    return gate.ok() ? Status::Ok() : gate.status();
   }
 
   std::unique_ptr<Gate> MakeGate(RetentionPolicy retention) {
@@ -154,12 +167,67 @@ TEST_F(GateTest, OfGatesStartedOnAnEmptyLedgerTheFirstToCommitOwnsIt) {
   ASSERT_TRUE(history.ok());
   EXPECT_TRUE(history->empty());
 
-  // The owner goes on; so does a gate of its key created now.
+  // The owner goes on; a gate of its key created now starts, one of gate_'s key does not.
+  EXPECT_TRUE(Gate::Create(options, ledger_.get(), other_key).ok());
+  EXPECT_EQ(MakeGateStatus().code(), Code::kConfig);
   auto again = (*other)->Admit(MakeAttachment("attach:10", "client:10", "2026-03-28T19:42:00Z",
                                               NodeId(other_key), other_bind),
                                Rights::kParticipant, now_);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->verdict, Verdict::kAdmitted);
+}
+
+// The race itself, each gate on its own connection: gate A has staged the ledger's first fact
+// and holds the writers' lock; gate B, started on the empty ledger too, posts meanwhile and
+// waits for the lock; when A commits, B finds A's fact under the lock and refuses. (A check
+// made before taking the lock would have found the ledger empty and admitted B's attachment.)
+TEST(GateOwnershipTest, TheGateWaitingForTheLockFindsTheFirstFactCommittedMeanwhile) {
+  PODGATE_SKIP_WITHOUT_SELECTED_ENGINE();
+  std::string dir = (std::filesystem::temp_directory_path() / "podgate-owner-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
+  testing::TestLedgerUrl url(dir + "/ledger.db");
+  auto ledger_a = OpenLedger(url.url());
+  ASSERT_TRUE(ledger_a.ok()) << ledger_a.status().ToString();
+  auto ledger_b = OpenLedger(url.url());
+  ASSERT_TRUE(ledger_b.ok()) << ledger_b.status().ToString();
+
+  SecretKey key_a = KeyFromByte(9), key_b = KeyFromByte(1), alice = KeyFromByte(2);
+  GateOptions options_a, options_b;
+  options_a.node_id = NodeId(key_a);
+  options_b.node_id = NodeId(key_b);
+  auto gate_a = Gate::Create(options_a, ledger_a->get(), key_a);
+  auto gate_b = Gate::Create(options_b, ledger_b->get(), key_b);
+  ASSERT_TRUE(gate_a.ok() && gate_b.ok());
+  auto attachment = [&](std::string_view id, const std::string& node) {
+    std::string bind = MakeBind(alice, {.bound_at = "2026-03-28T19:20:00Z", .via_node = node});
+    return MakeAttachment(id, std::string("client:") + std::string(id), "2026-03-28T19:42:00Z",
+                          node, bind);
+  };
+  const Timestamp now = T("2026-03-28T21:00:00Z");
+
+  auto staged =
+      (*gate_a)->Stage(attachment("attach:a", options_a.node_id), Rights::kParticipant, now);
+  ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+  ASSERT_EQ(staged->verdict, Verdict::kAdmitted);
+  auto posted = std::async(std::launch::async, [&] {
+    return (*gate_b)->Admit(attachment("attach:b", options_b.node_id), Rights::kParticipant, now);
+  });
+  // B cannot get past the lock A holds (it would be a bug, not a slow machine, if it did).
+  EXPECT_EQ(posted.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  ASSERT_TRUE((*gate_a)->Commit().ok());
+  auto refused = posted.get();
+  ASSERT_FALSE(refused.ok()) << "gate B admitted beside the ledger's owner";
+  EXPECT_EQ(refused.status().code(), Code::kConfig);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("the ledger belongs to node " + options_a.node_id));
+  auto events = (*ledger_a)->EventsAfter(0, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().id, "attach:a");
 }
 
 // The gate that commits the first fact owns the ledger from then on: its later transactions
