@@ -707,6 +707,51 @@ TEST_F(ServeTest, RefusesToServeALedgerOfAnotherNode) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/node.pem"));
 }
 
+// Two gates of different keys started on one empty ledger (two hosts, each with a node.pem of
+// its own): the first to commit owns the ledger; the other answers the post that reaches the
+// ledger with the configuration error naming both nodes, stops, and exits 2, as it would have
+// refused to start.
+TEST_F(ServeTest, OfTwoGatesStartedOnAnEmptyLedgerTheOneThatLosesStops) {
+  StartServer();
+  std::string other_dir = MakeTempDir();
+  ASSERT_FALSE(other_dir.empty());
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{other_dir};
+  SecretKey other_key = SeedKey(0x39);
+  std::string other_node = other_key.public_key().ToId(Role::kNode);
+  ASSERT_TRUE(SaveSecretKey(other_key, other_dir + "/node.pem").ok());
+  WriteSecretFile(other_dir + "/operator.token", std::string(kToken) + "\n");
+  ServeProcess other(other_dir, ledger_->url(), other_dir + "/access.log");
+  ASSERT_NE(other.port(), 0) << "the other gate did not start: " << other.startup();
+
+  ASSERT_EQ(
+      OperatorPost("/v1/attachments", Attachment("attach:own", "client:own", node_, bind_)).status,
+      201);
+  std::string other_bind = SignedBind(ParticipantKey(), other_node, "pb:e2e-other");
+  HttpResult refused = Request(
+      other.port(), "POST", "/v1/attachments",
+      {{"Authorization", std::string("Bearer ") + kToken}, {"Content-Type", "application/json"}},
+      Attachment("attach:other", "client:other", other_node, other_bind));
+  ExpectError(refused, 500, "config-error");
+  EXPECT_NE(refused.body.find("the ledger belongs to node " + node_), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(other.WaitExit(kStopPatience), 2);
+  std::ifstream log(other_dir + "/access.log");
+  std::string logged((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(logged.find("configuration error: the ledger belongs to node " + node_),
+            std::string::npos)
+      << logged;
+  // The owner goes on.
+  EXPECT_EQ(OperatorPost("/v1/attachments", Attachment("attach:own2", "client:own2", node_, bind_))
+                .status,
+            201);
+}
+
 TEST_F(ServeTest, FirstRunCreatesKeyAndToken) {
   std::filesystem::remove(dir_ + "/node.pem");
   std::filesystem::remove(dir_ + "/operator.token");

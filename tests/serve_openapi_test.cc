@@ -93,7 +93,9 @@ std::set<std::string> ServedCodes() {
                                  "too-many-connections"};
   for (int c = 1; c <= static_cast<int>(Code::kInternal); ++c) {
     Code code = static_cast<Code>(c);
-    if (code == Code::kUsage || code == Code::kBadKey || code == Code::kConfig) continue;
+    // config-error is served too: a gate that finds its ledger another node's (or unusable)
+    // while serving answers it, then stops.
+    if (code == Code::kUsage || code == Code::kBadKey) continue;
     codes.insert(std::string(CodeName(code)));
   }
   return codes;

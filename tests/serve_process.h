@@ -85,8 +85,14 @@ class ServeProcess {
 
   // SIGTERM, then the exit status (-1, after SIGKILL, when it did not exit within `patience`).
   int Stop(std::chrono::milliseconds patience = std::chrono::seconds(30)) {
-    stopped_ = true;
     ::kill(pid_, SIGTERM);
+    return WaitExit(patience);
+  }
+
+  // The exit status once the server exits (-1, after SIGKILL, when it has not within
+  // `patience`).
+  int WaitExit(std::chrono::milliseconds patience) {
+    stopped_ = true;
     for (auto waited = std::chrono::milliseconds(0); waited < patience;
          waited += std::chrono::milliseconds(10)) {
       int status = 0;

@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -207,11 +209,28 @@ int RunServe(const ServeOptions& options) {
       task();
     }
   };
-  server::GateAdmitter admitter(std::move(ledger.value()), std::move(gate.value()), NowUtc,
-                                &notifier, options.batch, completer,
-                                [&metrics](std::size_t admissions, double seconds) {
-                                  metrics.ObserveGroupCommit(admissions, seconds);
-                                });
+  // Set by the first configuration error while serving: the ledger turned out to be another
+  // node's (gates of different keys started on an empty ledger, and the other committed
+  // first), or a PostgreSQL ledger reconnected to a database podgate cannot use. Retrying does
+  // not cure one, so the server stops, as start-up would have refused, and exits 2 saying why.
+  std::mutex refusal_mu;
+  std::optional<Status> refusal;
+  auto refuse = [&refusal_mu, &refusal, &http_server_ptr](const Status& status) {
+    if (status.code() != Code::kConfig) return;
+    {
+      std::lock_guard lock(refusal_mu);
+      if (refusal) return;
+      refusal = status;
+    }
+    if (http_server_ptr != nullptr) http_server_ptr->Shutdown();
+  };
+  server::GateAdmitter admitter(
+      std::move(ledger.value()), std::move(gate.value()), NowUtc, &notifier, options.batch,
+      completer,
+      [&metrics, &refuse](std::size_t admissions, double seconds, const Status& outcome) {
+        metrics.ObserveGroupCommit(admissions, seconds);
+        refuse(outcome);
+      });
   std::atomic<std::uint64_t> expired_total{0};
   server::ReadModel* read_model = reads->get();
   metrics.AddSampler(
@@ -246,16 +265,18 @@ int RunServe(const ServeOptions& options) {
   auto watch = WatchLedger(options.db, [&notifier] { notifier.Notify(); });
   if (!watch.ok()) return Fail(watch.status());
 
-  auto expire = [&admitter, &log, &expired_total, ttl_seconds] {
-    admitter.ExpireSessions(ttl_seconds, [&log, &expired_total](Result<std::size_t> minted) {
-      if (!minted.ok()) {
-        log.Event("session-expiry", minted.status().ToString());
-      } else if (*minted > 0) {
-        expired_total.fetch_add(*minted);
-        log.Event("session-expiry",
-                  fmt::format("minted {} session-expired detachment(s)", *minted));
-      }
-    });
+  auto expire = [&admitter, &log, &expired_total, &refuse, ttl_seconds] {
+    admitter.ExpireSessions(
+        ttl_seconds, [&log, &expired_total, &refuse](Result<std::size_t> minted) {
+          if (!minted.ok()) {
+            log.Event("session-expiry", minted.status().ToString());
+            refuse(minted.status());
+          } else if (*minted > 0) {
+            expired_total.fetch_add(*minted);
+            log.Event("session-expiry",
+                      fmt::format("minted {} session-expired detachment(s)", *minted));
+          }
+        });
   };
   http_server.Every(std::chrono::milliseconds(200), [&log] { log.Flush(); });
   if (ttl_seconds >= 0) {
@@ -280,6 +301,14 @@ int RunServe(const ServeOptions& options) {
 
   http_server.Run(/*handle_signals=*/true);
   admitter.Drain();
+  std::lock_guard lock(refusal_mu);
+  if (refusal) {
+    // The node key stays, even one this start created: unlike a refusal at start-up, this gate
+    // may have signed receipts before the error.
+    log.Event("stop", "configuration error: " + refusal->message());
+    log.Flush();
+    return Fail(*refusal);
+  }
   log.Event("stop", "every admission answered and committed; bye");
   return 0;
 }

@@ -142,7 +142,8 @@ void GateAdmitter::StageAndCommit(std::vector<Job>* jobs, std::size_t begin, std
   batches_.fetch_add(1, std::memory_order_relaxed);
   if (observer_) {
     observer_(end - begin,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+              failure);
   }
   if (failure.ok()) return;
   for (std::size_t i = begin; i < end; ++i) (*outcomes)[i] = AdmissionOutcome{failure, {}};

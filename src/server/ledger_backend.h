@@ -42,10 +42,12 @@ class GateAdmitter : public Admitter {
   // Runs a batch's completions (the `done` callbacks) somewhere other than the commit
   // thread, so that building answers never delays the next batch. Default: inline.
   using Completer = std::function<void(std::function<void()>)>;
-  // Told of every group commit of posted admissions, on the commit thread: how many it staged
-  // and how long staging and committing (or the ledger's refusal) took. The one-by-one retries
-  // of a refused batch are commits of one each; session-expiry runs are not reported.
-  using CommitObserver = std::function<void(std::size_t admissions, double seconds)>;
+  // Told of every group commit of posted admissions, on the commit thread: how many it staged,
+  // how long staging and committing (or the ledger's refusal) took, and the outcome (OK, or
+  // the failure every admission of the batch got). The one-by-one retries of a refused batch
+  // are commits of one each; session-expiry runs are not reported.
+  using CommitObserver =
+      std::function<void(std::size_t admissions, double seconds, const Status& outcome)>;
 
   // `gate` works on `ledger`; both are owned. `notifier` must outlive the admitter.
   GateAdmitter(std::unique_ptr<Ledger> ledger, std::unique_ptr<Gate> gate,

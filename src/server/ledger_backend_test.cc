@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 
 #include <gtest/gtest.h>
 
@@ -164,7 +165,13 @@ TEST_F(GateAdmitterTest, AnArtifactTheEngineRefusesFailsAloneNotItsBatch) {
 TEST_F(GateAdmitterTest, ALockedLedgerAnswersTheBatchUnavailableWithoutRetries) {
   LedgerOptions quick;
   quick.busy_timeout_ms = 100;
-  Start(quick);
+  std::mutex mu;
+  std::size_t reported = 0;  // admissions the commit observer was told failed, unavailable
+  Start(quick, [&](std::size_t admissions, double, const Status& outcome) {
+    EXPECT_EQ(outcome.code(), Code::kUnavailable) << outcome.ToString();
+    std::lock_guard lock(mu);
+    reported += admissions;
+  });
   ASSERT_TRUE(Exec("BEGIN IMMEDIATE"));
   std::vector<std::future<AdmissionOutcome>> outcomes;
   for (int i = 0; i < 4; ++i) outcomes.push_back(Post("attach:" + std::to_string(i)));
@@ -173,6 +180,8 @@ TEST_F(GateAdmitterTest, ALockedLedgerAnswersTheBatchUnavailableWithoutRetries) 
     EXPECT_EQ(o.status.code(), Code::kUnavailable) << o.status.ToString();
   }
   ASSERT_TRUE(Exec("ROLLBACK"));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(reported, 4u);  // each batch reported once: no retries
 }
 
 // Every group commit is reported with its size and its duration, the ledger's lock wait
@@ -181,7 +190,8 @@ TEST_F(GateAdmitterTest, ALockedLedgerAnswersTheBatchUnavailableWithoutRetries) 
 TEST_F(GateAdmitterTest, ReportsEachGroupCommitWithItsSizeAndDuration) {
   std::mutex mu;
   std::vector<std::pair<std::size_t, double>> commits;
-  Start({}, [&](std::size_t admissions, double seconds) {
+  Start({}, [&](std::size_t admissions, double seconds, const Status& outcome) {
+    EXPECT_TRUE(outcome.ok()) << outcome.ToString();
     std::lock_guard lock(mu);
     commits.emplace_back(admissions, seconds);
   });
