@@ -743,6 +743,9 @@ TEST_F(ServeTest, OfTwoGatesStartedOnAnEmptyLedgerTheOneThatLosesStops) {
   EXPECT_EQ(other.WaitExit(kStopPatience), 2);
   std::ifstream log(other_dir + "/access.log");
   std::string logged((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(logged.find("\"event\":\"config-error\",\"message\":\"stopping: the ledger belongs"),
+            std::string::npos)
+      << logged;
   EXPECT_NE(logged.find("configuration error: the ledger belongs to node " + node_),
             std::string::npos)
       << logged;

@@ -215,13 +215,15 @@ int RunServe(const ServeOptions& options) {
   // not cure one, so the server stops, as start-up would have refused, and exits 2 saying why.
   std::mutex refusal_mu;
   std::optional<Status> refusal;
-  auto refuse = [&refusal_mu, &refusal, &http_server_ptr](const Status& status) {
+  auto refuse = [&refusal_mu, &refusal, &http_server_ptr, &log](const Status& status) {
     if (status.code() != Code::kConfig) return;
     {
       std::lock_guard lock(refusal_mu);
       if (refusal) return;
       refusal = status;
     }
+    // Said now, not only at exit: the shutdown may take the grace period to drain.
+    log.Event("config-error", "stopping: " + status.message());
     if (http_server_ptr != nullptr) http_server_ptr->Shutdown();
   };
   server::GateAdmitter admitter(
@@ -301,7 +303,7 @@ int RunServe(const ServeOptions& options) {
 
   http_server.Run(/*handle_signals=*/true);
   admitter.Drain();
-  std::lock_guard lock(refusal_mu);
+  // Every thread that could refuse has been joined (Run, Drain): no lock needed to read it.
   if (refusal) {
     // The node key stays, even one this start created: unlike a refusal at start-up, this gate
     // may have signed receipts before the error.
