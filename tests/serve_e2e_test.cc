@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "gate_cli.h"
 #include "podgate/keys.h"
 #include "podgate/proof.h"
 #include "postgres_test_support.h"
@@ -713,15 +714,8 @@ TEST_F(ServeTest, RefusesToServeALedgerOfAnotherNode) {
 // refused to start.
 TEST_F(ServeTest, OfTwoGatesStartedOnAnEmptyLedgerTheOneThatLosesStops) {
   StartServer();
-  std::string other_dir = MakeTempDir();
-  ASSERT_FALSE(other_dir.empty());
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    }
-  } cleanup{other_dir};
+  testing::ScratchDir scratch;
+  const std::string& other_dir = scratch.path();
   SecretKey other_key = SeedKey(0x39);
   std::string other_node = other_key.public_key().ToId(Role::kNode);
   ASSERT_TRUE(SaveSecretKey(other_key, other_dir + "/node.pem").ok());

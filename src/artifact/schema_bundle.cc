@@ -18,19 +18,29 @@
 namespace podgate {
 namespace {
 
-// The `$id` of `kind`'s schema document.
-std::string SchemaIdOf(Kind kind) {
+// The `$id` of each kind's schema document, read once per bundle.
+using SchemaIds = std::vector<std::pair<Kind, std::string>>;
+SchemaIds ReadSchemaIds() {
+  SchemaIds ids;
   simdjson::dom::parser parser;
-  auto id = parser.parse(std::string(SchemaDocument(kind)))["$id"].get_string();
-  return id.error() ? std::string() : std::string(id.value());
+  for (Kind kind : kAllKinds) {
+    auto id = parser.parse(std::string(SchemaDocument(kind)))["$id"].get_string();
+    ids.emplace_back(kind, id.error() ? std::string() : std::string(id.value()));
+  }
+  return ids;
 }
 
 // The kind whose schema document has `$id` == `uri`, if any.
-std::optional<Kind> KindOfSchemaId(std::string_view uri) {
-  for (Kind kind : kAllKinds) {
-    if (SchemaIdOf(kind) == uri) return kind;
+std::optional<Kind> KindOfSchemaId(const SchemaIds& ids, std::string_view uri) {
+  for (const auto& [kind, id] : ids) {
+    if (id == uri) return kind;
   }
   return std::nullopt;
+}
+
+const std::string& SchemaIdOf(const SchemaIds& ids, Kind kind) {
+  return std::find_if(ids.begin(), ids.end(), [kind](const auto& e) { return e.first == kind; })
+      ->second;
 }
 
 // Adds to `refs` every document (the URI before any `#` fragment) a `$ref` under `element`
@@ -70,11 +80,12 @@ std::string BundledSchemaDocument(Kind kind) {
 
   // Every document reached through foreign references, in the order first met (the documents
   // are podgate's own: a reference that names none of them stays as it is).
+  const SchemaIds ids = ReadSchemaIds();
   std::vector<std::string> refs;
   CollectForeignRefs(root, &refs);
   std::vector<std::pair<Kind, std::string>> embedded;  // kind, its minified document
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    auto target = KindOfSchemaId(refs[i]);
+    auto target = KindOfSchemaId(ids, refs[i]);
     if (!target || *target == kind) continue;
     simdjson::dom::parser inner;
     simdjson::dom::element doc = inner.parse(std::string(SchemaDocument(*target))).value();
@@ -84,7 +95,7 @@ std::string BundledSchemaDocument(Kind kind) {
 
   // "$defs": the document's own definitions, then each embedded document under its kind's name
   // (or under its $id, should the document define that name itself).
-  auto definitions_with_embedded = [&embedded](std::optional<simdjson::dom::object> own) {
+  auto definitions_with_embedded = [&embedded, &ids](std::optional<simdjson::dom::object> own) {
     std::string defs = "{";
     std::vector<std::string_view> names;
     if (own) {
@@ -96,7 +107,7 @@ std::string BundledSchemaDocument(Kind kind) {
     for (const auto& [k, document] : embedded) {
       std::string_view name = KindName(k);
       if (std::find(names.begin(), names.end(), name) != names.end()) {
-        AppendMember(&defs, SchemaIdOf(k), document);
+        AppendMember(&defs, SchemaIdOf(ids, k), document);
       } else {
         AppendMember(&defs, name, document);
       }

@@ -7,14 +7,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
 #include <chrono>
-#include <filesystem>
 #include <future>
 #include <thread>
 
 #include "gate_artifacts.h"
+#include "gate_cli.h"
 #include "postgres_test_support.h"
 
 namespace podgate {
@@ -183,13 +181,8 @@ TEST_F(GateTest, OfGatesStartedOnAnEmptyLedgerTheFirstToCommitOwnsIt) {
 // made before taking the lock would have found the ledger empty and admitted B's attachment.)
 TEST(GateOwnershipTest, TheGateWaitingForTheLockFindsTheFirstFactCommittedMeanwhile) {
   PODGATE_SKIP_WITHOUT_SELECTED_ENGINE();
-  std::string dir = (std::filesystem::temp_directory_path() / "podgate-owner-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{dir};
-  testing::TestLedgerUrl url(dir + "/ledger.db");
+  testing::ScratchDir dir;
+  testing::TestLedgerUrl url(dir.File("ledger.db"));
   auto ledger_a = OpenLedger(url.url());
   ASSERT_TRUE(ledger_a.ok()) << ledger_a.status().ToString();
   auto ledger_b = OpenLedger(url.url());
